@@ -1,0 +1,55 @@
+# personseg: the README's commands.
+#   make reproduce        regenerate every paper table/figure (profile: synthetic)
+#   make test             sync check + notebook tests + pytest
+# Both create .venv and install the project on first use.
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+PROFILE ?= synthetic
+DATA_ROOT ?=
+STAMP   := $(VENV)/.installed
+export OMP_NUM_THREADS ?= 2
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: install test sync-check nbtest pytest reproduce export clean bench lab
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## export notebooks to the library and clean them (what a contributor runs before committing)
+export: $(STAMP)
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+
+## fails if nbdev_export or nbdev_clean would change any file under personseg/ or nbs/
+sync-check: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sync_check.sh
+
+nbtest: $(STAMP)
+	$(BIN)/nbdev_test --n_workers 2 --timing
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q -rs --durations=10
+
+test: sync-check nbtest pytest
+
+reproduce: $(STAMP)
+	$(BIN)/python -m personseg.reproduce --profile $(PROFILE) $(if $(DATA_ROOT),--data-root $(DATA_ROOT),)
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_synthetic.py
+	$(BIN)/python scripts/bench_metrics.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab nbs
+
+clean:
+	rm -rf figures/runs _proc _docs .pytest_cache
