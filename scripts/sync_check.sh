@@ -13,4 +13,5 @@ if [ "$before" != "$after" ]; then
   git status --short -- personseg nbs >&2
   exit 1
 fi
-echo "sync check: notebooks and library agree"
+python scripts/build_readme.py --check
+echo "sync check: notebooks, library and README agree"
