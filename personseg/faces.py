@@ -9,7 +9,8 @@ import math
 import numpy as np
 
 # %% auto #0
-__all__ = ['DOMAINS', 'DOMAIN_RANGES', 'grade_domain']
+__all__ = ['DOMAINS', 'DOMAIN_RANGES', 'grade_domain', 'FaceDetector', 'default_detector', 'detect_faces', 'face_area_ratio',
+           'grade_image', 'grade_images', 'grade_sample']
 
 # %% ../nbs/05_faces.ipynb #d3fe487a
 DOMAINS = ("far_shot", "whole_body", "half_body", "close_shot", "head_shot", "no_face")
@@ -27,3 +28,110 @@ def grade_domain(ratio: float) -> int:
     if r < 0.1: return 2        # half body
     if r < 0.3: return 3        # close shot
     return 4                    # head shot
+
+# %% ../nbs/05_faces.ipynb #c9298fcd
+from pathlib import Path
+
+import cv2
+import torch
+
+# %% ../nbs/05_faces.ipynb #079006f7
+_CASCADES: dict[str, cv2.CascadeClassifier] = {}
+
+def _load_cascade(name: str) -> cv2.CascadeClassifier:
+    "The cascade `name` (a file in `cv2.data.haarcascades`, or a path), loaded once per process."
+    if name in _CASCADES: return _CASCADES[name]
+    p = Path(name)
+    if not p.is_file():
+        base = getattr(getattr(cv2, "data", None), "haarcascades", None)
+        if base is None:
+            raise FileNotFoundError(f"cv2 {cv2.__version__} has no cv2.data.haarcascades, so {name!r} cannot be found; "
+                                    "install opencv-python>=4.10,<5 (not -headless/-contrib, and not OpenCV 5, which ships no Haar cascades)")
+        p = Path(base) / name
+    clf = cv2.CascadeClassifier(str(p)) if p.is_file() else None
+    if clf is None or clf.empty():
+        raise FileNotFoundError(f"face cascade {name!r} not found or unreadable at {p}; "
+                                "expected opencv-python>=4.10,<5, which ships haarcascade_frontalface_default.xml")
+    _CASCADES[name] = clf
+    return clf
+
+def _to_rgb_uint8(image) -> np.ndarray:
+    "HxWx3 uint8 numpy, or (3,H,W) uint8 tensor / tv_tensors.Image → HxWx3 uint8 numpy."
+    if isinstance(image, torch.Tensor):
+        if image.ndim != 3 or image.shape[0] != 3: raise ValueError(f"expected a (3,H,W) image tensor, got shape {tuple(image.shape)}")
+        image = image.as_subclass(torch.Tensor).permute(1, 2, 0).cpu().numpy()
+    a = np.asarray(image)
+    if a.ndim != 3 or a.shape[2] != 3 or a.dtype != np.uint8:
+        raise ValueError(f"expected an HxWx3 uint8 RGB image, got shape {a.shape} dtype {a.dtype}")
+    return a
+
+class FaceDetector:
+    "OpenCV Haar cascade face detector: RGB uint8 image → (N,4) XYXY float32 boxes."
+    def __init__(self,
+                 cascade: str = "haarcascade_frontalface_default.xml",  # file in cv2.data.haarcascades, or a path
+                 scale_factor: float = 1.1,   # image pyramid step of detectMultiScale
+                 min_neighbors: int = 5,      # overlapping detections needed to keep one
+                 min_size: int = 24,          # smallest face side searched, px
+                 equalize: bool = True):      # histogram-equalise the grey image first
+        self.cascade, self.scale_factor, self.min_neighbors = cascade, float(scale_factor), int(min_neighbors)
+        self.min_size, self.equalize = int(min_size), bool(equalize)
+
+    @property
+    def classifier(self) -> cv2.CascadeClassifier: return _load_cascade(self.cascade)
+
+    def __call__(self, image) -> np.ndarray:
+        rgb = _to_rgb_uint8(image)
+        grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+        if self.equalize: grey = cv2.equalizeHist(grey)
+        found = self.classifier.detectMultiScale(grey, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
+                                                 minSize=(self.min_size, self.min_size))
+        xywh = np.asarray(found, np.float32).reshape(-1, 4)
+        return np.concatenate([xywh[:, :2], xywh[:, :2] + xywh[:, 2:]], axis=1)   # (N,4) XYXY
+
+    def __repr__(self):
+        return (f"FaceDetector({self.cascade!r}, scale_factor={self.scale_factor}, min_neighbors={self.min_neighbors}, "
+                f"min_size={self.min_size}, equalize={self.equalize})")
+
+_DEFAULT_DETECTOR: FaceDetector | None = None
+
+def default_detector() -> FaceDetector:
+    "The shared default `FaceDetector` (created on first use)."
+    global _DEFAULT_DETECTOR
+    if _DEFAULT_DETECTOR is None: _DEFAULT_DETECTOR = FaceDetector()
+    return _DEFAULT_DETECTOR
+
+def detect_faces(image, detector: FaceDetector | None = None) -> np.ndarray:
+    "Faces in an RGB uint8 image (HxWx3 numpy or (3,H,W) tensor) as (N,4) XYXY float32 boxes."
+    return (detector or default_detector())(image)
+
+# %% ../nbs/05_faces.ipynb #52a216f8
+def face_area_ratio(boxes,                  # (N,4) XYXY face boxes (numpy, tensor or BoundingBoxes); N may be 0
+                    image_size: tuple[int, int],  # (H, W) of the image
+                    ) -> float:
+    "Area of the largest face box (clipped to the image) / image area; 0 without boxes."
+    H, W = int(image_size[0]), int(image_size[1])
+    if H <= 0 or W <= 0: raise ValueError(f"image_size must be a positive (H, W), got {image_size}")
+    b = boxes.as_subclass(torch.Tensor).cpu().numpy() if isinstance(boxes, torch.Tensor) else np.asarray(boxes)
+    b = b.astype(np.float64).reshape(-1, 4)
+    if len(b) == 0: return 0.0
+    w = np.clip(b[:, 2], 0, W) - np.clip(b[:, 0], 0, W)
+    h = np.clip(b[:, 3], 0, H) - np.clip(b[:, 1], 0, H)
+    return float((np.clip(w, 0, None) * np.clip(h, 0, None)).max() / (H * W))
+
+# %% ../nbs/05_faces.ipynb #4d7d93de
+def grade_image(image, detector: FaceDetector | None = None) -> int:
+    "Eq. 5 domain index of an RGB uint8 image, from its largest detected face."
+    rgb = _to_rgb_uint8(image)
+    return grade_domain(face_area_ratio(detect_faces(rgb, detector), rgb.shape[:2]))
+
+def grade_images(images, detector: FaceDetector | None = None) -> list[int]:
+    "`grade_image` over a list of images, a (B,3,H,W) uint8 tensor or a (B,H,W,3) uint8 array."
+    return [grade_image(im, detector) for im in images]
+
+def grade_sample(sample: dict, detector: FaceDetector | None = None, trust_empty: bool = False) -> int:
+    "Eq. 5 domain of a sample dict: from its ground-truth `face_box` if any, else from the detector."
+    img = sample["image"]
+    H, W = img.shape[-2:]
+    boxes = sample.get("face_box")
+    if boxes is not None and (len(boxes) > 0 or trust_empty): return grade_domain(face_area_ratio(boxes, (H, W)))
+    return grade_image(img, detector)
