@@ -49,7 +49,7 @@ def figures_dir() -> Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
-# %% ../nbs/00_core.ipynb #7779a503
+# %% ../nbs/00_core.ipynb #5de16ac1
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     "Yield a temp path beside `path`; on success it replaces `path` atomically, on error it is removed."
@@ -60,6 +60,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tmp)
     try:
         yield tmp
+        umask = os.umask(0); os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)      # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
