@@ -4,9 +4,10 @@ OpenCV reference of the DAVIS toolkit's algorithm (personseg.metrics.ref_boundar
 
 64 blobby masks at 480x854 and slightly perturbed predictions (shifted / eroded / dilated);
 checks that the values agree to 1e-6 and prints both times (best of --repeat) and the speed-up.
-Single process, CPU. Thread counts are the machine defaults unless --threads is given.
+Single process, CPU. Thread counts are the machine defaults unless --threads is given. The 1-minute load
+average is printed before and after: on a shared machine, compare numbers taken at similar loads.
 """
-import argparse, sys, time
+import argparse, os, sys, time
 
 import cv2
 import numpy as np
@@ -48,7 +49,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=None, help="torch and OpenCV threads (default: machine default)")
     a = ap.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads); cv2.setNumThreads(a.threads)
-    print(f"torch threads: {torch.get_num_threads()}, OpenCV threads: {cv2.getNumThreads()}")
+    print(f"torch threads: {torch.get_num_threads()}, OpenCV threads: {cv2.getNumThreads()}, "
+          f"load average: {os.getloadavg()[0]:.2f}")
     H, W = a.size
     gt = blobs(a.n, H, W, seed=0); pred = perturb(gt, seed=1)
     t_ref, ref = best_of(lambda: np.array([ref_boundary_f(pred[i], gt[i]) for i in range(a.n)]), a.repeat)
@@ -57,7 +59,7 @@ def main(argv=None):
     print(f"{a.n} masks at {H}x{W}: mean F = {ref.mean():.4f} (min {ref.min():.4f}, max {ref.max():.4f})")
     print(f"per-frame OpenCV reference: {t_ref * 1e3:8.1f} ms")
     print(f"batched bit-packed torch  : {t_fast * 1e3:8.1f} ms")
-    print(f"speed-up: {t_ref / t_fast:.1f}x   max |diff| = {diff:.3g}")
+    print(f"speed-up: {t_ref / t_fast:.1f}x   max |diff| = {diff:.3g}   (load average now {os.getloadavg()[0]:.2f})")
     if diff > 1e-6: print("MISMATCH: values differ by more than 1e-6"); return 1
     return 0
 
