@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #ecda4b30
 from __future__ import annotations
-import contextlib, difflib, hashlib, json, os, random, re, tempfile
+import contextlib, difflib, hashlib, importlib, json, os, pkgutil, random, re, tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -116,10 +116,13 @@ def register_model(name: str | None = None, *, overwrite: bool = False) -> Calla
     return deco
 
 def _import_model_families() -> None:
-    "Import `personseg.models` (if it exists yet) so that every family registers itself."
-    try: import personseg.models  # noqa: F401
+    "Import every module of `personseg.models` (if the package exists yet) so that each family registers itself."
+    try: import personseg.models as pkg
     except ModuleNotFoundError as e:
         if e.name not in ("personseg.models",): raise
+        return
+    for m in pkgutil.iter_modules(pkg.__path__):
+        if not m.name.startswith("_"): importlib.import_module(f"personseg.models.{m.name}")
 
 def list_models(pattern: str | None = None) -> list[str]:
     "Sorted registered names, optionally filtered by a regex `pattern`."
