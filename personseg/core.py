@@ -109,7 +109,12 @@ def register_model(name: str | None = None, *, overwrite: bool = False) -> Calla
     "Decorator: register a model constructor under `name` (default: the function's name, `_`→`-`)."
     def deco(fn: Callable) -> Callable:
         key = (name or fn.__name__.replace("_", "-")).lower()
-        if key in _MODELS and _MODELS[key] is not fn and not overwrite:
+        prev = _MODELS.get(key)
+        # a notebook re-running its own cell, or exporting it and then importing the module, defines the
+        # same builder twice (once in `__main__`): that is a re-definition, not a clash
+        same = (prev is not None and prev.__qualname__ == fn.__qualname__
+                and ("__main__" in (prev.__module__, fn.__module__) or prev.__module__ == fn.__module__))
+        if prev is not None and prev is not fn and not (overwrite or same):
             raise ValueError(f"model {key!r} is already registered (by {_MODELS[key].__module__}.{_MODELS[key].__qualname__})")
         _MODELS[key] = fn
         return fn
