@@ -33,8 +33,9 @@ export: $(STAMP)
 sync-check: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sync_check.sh
 
+## two notebooks at a time, one thread each: two OpenMP pools of 2 threads on 2 cores spin against each other
 nbtest: $(STAMP)
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q -rs --durations=10
