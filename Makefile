@@ -48,6 +48,8 @@ reproduce: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_synthetic.py
 	$(BIN)/python scripts/bench_metrics.py
+	$(BIN)/python scripts/bench_trisenet.py
+	$(BIN)/python scripts/bench_trisenet.py --channels-last --fold-bn
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab nbs

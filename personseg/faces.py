@@ -10,7 +10,7 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['DOMAINS', 'DOMAIN_RANGES', 'grade_domain', 'FaceDetector', 'default_detector', 'detect_faces', 'face_area_ratio',
-           'grade_image', 'grade_images', 'grade_sample']
+           'grade_image', 'grade_images', 'grade_sample', 'GradedDataset']
 
 # %% ../nbs/05_faces.ipynb #d3fe487a
 DOMAINS = ("far_shot", "whole_body", "half_body", "close_shot", "head_shot", "no_face")
@@ -135,3 +135,41 @@ def grade_sample(sample: dict, detector: FaceDetector | None = None, trust_empty
     boxes = sample.get("face_box")
     if boxes is not None and (len(boxes) > 0 or trust_empty): return grade_domain(face_area_ratio(boxes, (H, W)))
     return grade_image(img, detector)
+
+# %% ../nbs/05_faces.ipynb #03857111
+import json
+
+class GradedDataset(torch.utils.data.Dataset):
+    "Samples of `base` with `domain` set to their Eq. 5 grade, graded once (and cached in `cache` when given)."
+    def __init__(self, base,                      # dataset of untransformed sample dicts (image, mask, [face_box])
+                 detector: FaceDetector | None = None,
+                 cache=None,                       # JSON file that keeps the grades between runs
+                 trust_empty: bool = False):       # an empty ground-truth face box means "no face" (synthetic data)
+        self.base, self.detector, self.trust_empty = base, detector, trust_empty
+        self.cache = Path(cache) if cache is not None else None
+        self._domains: np.ndarray | None = None
+
+    def __len__(self): return len(self.base)
+
+    def domains(self) -> np.ndarray:
+        "(N,) Eq. 5 domain of every sample (graded on first use)."
+        if self._domains is None:
+            if self.cache is not None and self.cache.is_file():
+                d = json.loads(self.cache.read_text())
+                if len(d) != len(self.base):
+                    raise ValueError(f"{self.cache}: holds {len(d)} grades for a dataset of {len(self.base)}; delete it to grade again")
+                self._domains = np.asarray(d, dtype=np.int64)
+            else:
+                self._domains = np.array([grade_sample(self.base[i], self.detector, self.trust_empty) for i in range(len(self.base))],
+                                         dtype=np.int64)
+                if self.cache is not None:
+                    from personseg.core import atomic_write_text
+                    atomic_write_text(self.cache, json.dumps(self._domains.tolist()))
+        return self._domains
+
+    def domain_of(self, i: int) -> int: return int(self.domains()[i])
+
+    def __getitem__(self, i: int) -> dict:
+        s = self.base[i]
+        s["domain"] = self.domain_of(i)
+        return s
