@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Sequence
 
 import cv2
+import numba
 import numpy as np
 import torch
 from scipy import stats
@@ -81,105 +82,82 @@ def ref_jaccard(pred, gt, void=None) -> float:
     inter, union = np.sum(p & g & keep), np.sum((p | g) & keep)
     return 1.0 if union == 0 else float(inter / union)
 
-# %% ../nbs/04_metrics.ipynb #71f7921a
-def _low(n: int) -> int:
-    "int64 constant with the n low bits set."
-    return (1 << n) - 1 if n < 64 else -1
-
+# %% ../nbs/04_metrics.ipynb #57746d43
 @lru_cache(maxsize=64)
-def _disk_plan(radius: float):
-    "Row spans of `disk(radius)` as (dy, lo, hi) around cv2's anchor, the ghost width and a doubling plan, or None."
-    k = disk(radius).astype(np.uint8)
-    kh, kw = k.shape; ay, ax = kh // 2, kw // 2       # cv2's default anchor: the kernel centre
-    rows = []
+def _disk_spans(radius: float) -> tuple:
+    "Offsets of `disk(radius)` around cv2's anchor as row spans: int64 arrays (dy, lo, hi), sorted by |dy|."
+    k = disk(radius).astype(bool)
+    kh, kw = k.shape; ay, ax = kh // 2, kw // 2          # cv2's default anchor: the kernel centre
+    spans = []
     for i in range(kh):
         js = np.flatnonzero(k[i])
         if len(js) == 0: continue
-        lo, hi = int(js[0]) - ax, int(js[-1]) - ax
-        if len(js) != hi - lo + 1 or lo > 0 or hi < 0: return None
-        rows.append((i - ay, lo, hi))
-    r = max(max(-lo, hi) for _, lo, hi in rows)
-    m = 8 * max(1, math.ceil(r / 8))                  # ghost columns per side, byte aligned
-    if 64 - 2 * m < 16: return None
-    need, have, steps = set(), [0], []
-    for _, lo, hi in rows: need.add(min(-lo, hi))
-    for w in sorted(need):                            # symmetric spans [-w, w] by doubling
-        while w not in have:
-            a = max(have); k_ = min(2 * a + 1, w - a); steps.append((a + k_, a, k_)); have.append(a + k_)
-    for _, lo, hi in rows:                            # a one-sided extension for even-sized disks
-        a = min(-lo, hi); e = max(-lo, hi) - a
-        if e > 2 * a + 1: return None
-    return tuple(rows), m, tuple(steps)
+        cut = np.flatnonzero(np.diff(js) > 1)              # maximal runs of the row (one for a disk)
+        for a, b in zip(np.r_[0, cut + 1], np.r_[cut, len(js) - 1]):
+            spans.append((i - ay, int(js[a]) - ax, int(js[b]) - ax))
+    spans.sort(key=lambda s: (abs(s[0]), s[0]))
+    a = np.array(spans, np.int64).reshape(-1, 3)
+    return tuple(np.ascontiguousarray(a[:, j]) for j in range(3))
 
-# %% ../nbs/04_metrics.ipynb #79380a1a
-def _span(Z: dict, lo: int, hi: int, cache: dict) -> torch.Tensor:
-    "Horizontal dilation by [lo, hi] from the symmetric ones in Z (ghost layout)."
-    a = min(-lo, hi)
-    if -lo == hi: return Z[a]
-    if (lo, hi) not in cache:
-        X, out = Z[a], torch.empty_like(Z[a])
-        if -lo > a: torch.bitwise_left_shift(X, -lo - a, out=out)     # out[c] = X[c - k]: extends to the left
-        else: torch.bitwise_right_shift(X, hi - a, out=out)           # out[c] = X[c + k]: extends to the right
-        cache[(lo, hi)] = out.bitwise_or_(X)
-    return cache[(lo, hi)]
+# %% ../nbs/04_metrics.ipynb #32c44361
+@numba.njit(cache=True, nogil=True, boundscheck=False)
+def _boundary_rows(s, b, rows, xs):
+    "Boundary of the (H, W) 0/1 mask `s` (`_seg2bmap`) into the (H, 8k ≥ W) zeroed scratch `b`, listed as CSR `rows`/`xs`; returns the count."
+    H, W = s.shape; nw = b.shape[1] // 8; n = 0
+    for y in range(H):
+        o = b[y]; r0 = s[y]
+        if y < H - 1:
+            r1 = s[y + 1]
+            for x in range(W - 1):
+                v = r0[x]
+                o[x] = (v != r0[x + 1]) | (v != r1[x]) | (v != r1[x + 1])
+            o[W - 1] = r0[W - 1] != r1[W - 1]              # last column: the lower neighbour only
+        else:
+            for x in range(W - 1): o[x] = r0[x] != r0[x + 1]  # last row: the right neighbour only
+            o[W - 1] = 0                                   # bottom-right corner: never
+        rows[y] = n
+        words = o.view(np.uint64)                          # skip 8 non-boundary pixels at a time
+        for j in range(nw):
+            if words[j] == 0: continue
+            for x in range(8 * j, 8 * j + 8):
+                xs[n] = x; n += o[x]
+    rows[H] = n
+    return n
 
-def _ghost_geometry(W: int, m: int) -> tuple:
-    "Ghost layout of a W-column row: (own, s, ng, Lw); word j = 64 columns from `own*j - m - s`, its own columns `[own*j - s, own*j - s + own)`."
-    own = 64 - 2 * m; s = 8 * ((m // 8) % 2)          # s: word starts on even bytes (an int16 copy)
-    ng = -(-(W + s) // own); nwp = -(-W // 64)
-    Lw = max(1 + nwp, -(-(8 - (m + s) // 8 + own // 8 * (ng - 1) + 8) // 8))   # words of a padded row (word 0 = zeros)
-    return own, s, ng, Lw
+@numba.njit(cache=True, nogil=True, boundscheck=False)
+def _match_count(ra, xa, rb, xb, H, dys, los, his, ptr, end):
+    "Number of boundary pixels of A (CSR ra/xa) covered by the dilation of B's (rb/xb) by the spans."
+    D = dys.shape[0]; m = 0
+    for y in range(H):
+        a0 = ra[y]; a1 = ra[y + 1]
+        if a0 == a1: continue
+        for d in range(D):                                 # one pointer into B's row y + dy per span
+            yy = y + dys[d]
+            if yy >= 0 and yy < H: ptr[d] = rb[yy]; end[d] = rb[yy + 1]
+            else: ptr[d] = 0; end[d] = 0
+        for t in range(a0, a1):
+            x = xa[t]
+            for d in range(D):
+                p = ptr[d]; e = end[d]; lo = x + los[d]
+                while p < e and xb[p] < lo: p += 1        # A's columns grow: pointers only move forward
+                ptr[d] = p
+                if p < e and xb[p] <= x + his[d]:
+                    m += 1; break
+    return m
 
-def _boundary_counts(P: torch.Tensor, G: torch.Tensor, W: int, plan, chunk: int = 8) -> np.ndarray:
-    "P, G: `(N, H, nbytes)` uint8 packed rows. Returns int64 `(4, N)`: |Bp|, |Bg|, |Bp & dil Bg|, |Bg & dil Bp|."
-    rows, m, steps = plan
-    N, H, nb = P.shape
-    nwp = -(-W // 64); own, s, ng, Lw = _ghost_geometry(W, m)
-    q, b = divmod(W - 1, 64); last_bit = (1 << b) if b < 63 else -(1 << 63)
-    OWN = _low(own) << m
-    counts = np.zeros((4, N), np.int64); cur = None
-    for c0 in range(0, N, chunk):
-        n = min(chunk, N - c0); M = 2 * n
-        if n != cur:   # (re)allocate the workspace; padding regions stay zero
-            cur = n
-            S8 = torch.zeros(M, H, 8 * nwp, dtype=torch.uint8); S = S8.view(torch.int64)
-            E, T, B = torch.empty_like(S), torch.empty_like(S), torch.empty_like(S)
-            Bp = torch.zeros(M, H, Lw, dtype=torch.int64)
-            Gh = torch.empty(M, H, ng, dtype=torch.int64)
-            Tg, D = torch.empty_like(Gh), torch.empty_like(Gh)
-            bufs = {t: torch.empty_like(Gh) for t, _, _ in steps}
-            src = Bp.view(torch.int16).as_strided((M, H, ng, 4), (H * Lw * 4, Lw * 4, own // 16, 1), (8 - (m + s) // 8) // 2)
-        S8[:n, :, :nb] = P[c0:c0 + n]; S8[n:, :, :nb] = G[c0:c0 + n]     # (M, H, nwp) words: pred, then gt
-        # 2. boundary map. E = the right neighbour (last column replicated), U = S xor E;
-        #    B = U | U(next row) | (S xor S(next row)), and B = U in the last row
-        torch.bitwise_right_shift(S, 1, out=E); E &= _low(63)
-        torch.bitwise_left_shift(S[..., 1:], 63, out=T[..., :-1]); E[..., :-1] |= T[..., :-1]
-        E[..., q] |= S[..., q] & last_bit
-        E ^= S
-        torch.bitwise_or(E[:, :-1], E[:, 1:], out=B[:, :-1]); B[:, -1] = E[:, -1]
-        torch.bitwise_xor(S[:, :-1], S[:, 1:], out=T[:, :-1]); B[:, :-1] |= T[:, :-1]
-        # 3. ghost layout (int16 copy from the zero-padded rows)
-        Bp[..., 1:1 + nwp] = B
-        Gh.view(torch.int16).view(M, H, ng, 4).copy_(src)
-        Z = {0: Gh}
-        for tgt, s_, k in steps:                       # H_tgt = H_src | H_src >> k | H_src << k
-            X, O = Z[s_], bufs[tgt]
-            torch.bitwise_right_shift(X, k, out=O); torch.bitwise_left_shift(X, k, out=Tg); O |= Tg; O |= X
-            Z[tgt] = O
-        spans = {}
-        for dy, lo, hi in sorted(rows, key=lambda t: abs(t[0])):
-            Zs = _span(Z, lo, hi, spans)
-            if dy == 0: D.copy_(Zs)
-            elif abs(dy) >= H: continue
-            elif dy > 0: D[:, :H - dy] |= Zs[:, dy:]
-            else: D[:, -dy:] |= Zs[:, :H + dy]
-        # 4. counts over own columns
-        torch.bitwise_and(Gh, OWN, out=Tg)
-        D[:n] &= Tg[n:]; D[n:] &= Tg[:n]               # D[:n]: |Bg & dil Bp|, D[n:]: |Bp & dil Bg|
-        cb = np.bitwise_count(Tg.numpy()).sum(axis=(1, 2), dtype=np.int64)
-        ct = np.bitwise_count(D.numpy()).sum(axis=(1, 2), dtype=np.int64)
-        counts[:, c0:c0 + n] = cb[:n], cb[n:], ct[n:], ct[:n]
-    return counts
+@numba.njit(cache=True, nogil=True, boundscheck=False)
+def _boundary_counts(P, G, dys, los, his, out, i0, i1):
+    "Frames i0..i1 of the (N, H, W) uint8 masks: out[:, i] = |Bp|, |Bg|, |Bp ∧ dil Bg|, |Bg ∧ dil Bp|."
+    N, H, W = P.shape; Wp = (W + 7) // 8 * 8
+    bp = np.zeros((H, Wp), np.uint8); bg = np.zeros((H, Wp), np.uint8)
+    rp = np.empty(H + 1, np.int64); rg = np.empty(H + 1, np.int64)
+    xp = np.empty(H * Wp, np.int32); xg = np.empty(H * Wp, np.int32)
+    D = dys.shape[0]; ptr = np.empty(D, np.int64); end = np.empty(D, np.int64)
+    for i in range(i0, i1):
+        out[0, i] = _boundary_rows(P[i], bp, rp, xp)
+        out[1, i] = _boundary_rows(G[i], bg, rg, xg)
+        out[2, i] = _match_count(rp, xp, rg, xg, H, dys, los, his, ptr, end)
+        out[3, i] = _match_count(rg, xg, rp, xp, H, dys, los, his, ptr, end)
 
 def _f_from_counts(counts: np.ndarray) -> np.ndarray:
     "The toolkit's precision/recall/F rules on boundary counts `(4, N)`, in float64."
@@ -194,26 +172,22 @@ def boundary_f_batch(pred, # (N, H, W) or (H, W) predicted masks (numpy/torch, b
                      gt, # ground-truth masks, same shape
                      bound_th: float = 0.008, # tolerance: fraction of the diagonal (< 1) or pixels (>= 1)
                      void=None, # optional void masks (set to background before the boundary is taken)
-                     chunk: int = 8, # frames per chunk of the bit-packed computation
+                     threads: int | None = None, # worker threads (default: `torch.get_num_threads()`)
                     ) -> torch.Tensor: # (N,) float64 boundary F-measure per frame
     "DAVIS boundary F-measure (the papers' CA) of every frame of a batch, bit-identical to the per-frame toolkit."
     p, g = _as_batch(pred, gt, void)
     N, H, W = p.shape
-    plan = _disk_plan(bound_pixels((H, W), bound_th))
-    if plan is None:   # very large tolerance: per-frame reference
-        return torch.tensor([ref_boundary_f(p[i], g[i], bound_th=bound_th) for i in range(N)], dtype=torch.float64)
-    pack = lambda x: torch.from_numpy(np.packbits(x, axis=-1, bitorder="little"))
-    work = lambda i, j: _boundary_counts(pack(p[i:j]), pack(g[i:j]), W, plan, chunk)
-    nt = torch.get_num_threads()
-    if nt == 1 or N <= chunk: return torch.from_numpy(_f_from_counts(work(0, N)))
-    # several threads: whole chunks per thread (packing included), each single-threaded in torch, instead
-    # of splitting every ~50 µs op between threads (a barrier per op, ruinous when a core is busy)
-    step = max(chunk, -(-N // (2 * nt)))
-    torch.set_num_threads(1)
-    try:
-        with ThreadPoolExecutor(nt) as ex: parts = list(ex.map(lambda i: work(i, min(N, i + step)), range(0, N, step)))
-    finally: torch.set_num_threads(nt)
-    return torch.from_numpy(_f_from_counts(np.concatenate(parts, axis=1)))
+    if H == 0 or W == 0: raise ValueError(f"masks must have at least one pixel, got {H}×{W}")
+    spans = _disk_spans(bound_pixels((H, W), bound_th))
+    P, G = p.view(np.uint8), g.view(np.uint8)
+    counts = np.zeros((4, N), np.int64)
+    nt = max(1, min(threads or torch.get_num_threads(), N))
+    step = -(-N // nt) if N else 1
+    work = lambda i: _boundary_counts(P, G, *spans, counts, i, min(N, i + step))   # each writes its own columns
+    if nt == 1: work(0)
+    else:
+        with ThreadPoolExecutor(nt) as ex: list(ex.map(work, range(0, N, step)))
+    return torch.from_numpy(_f_from_counts(counts))
 
 def boundary_f(pred, # (H, W) predicted mask
                gt, # (H, W) ground-truth mask

@@ -58,7 +58,7 @@ def main(argv=None):
     diff = float(np.abs(ref - fast).max())
     print(f"{a.n} masks at {H}x{W}: mean F = {ref.mean():.4f} (min {ref.min():.4f}, max {ref.max():.4f})")
     print(f"per-frame OpenCV reference: {t_ref * 1e3:8.1f} ms")
-    print(f"batched bit-packed torch  : {t_fast * 1e3:8.1f} ms")
+    print(f"boundary_f_batch (sparse) : {t_fast * 1e3:8.1f} ms")
     print(f"speed-up: {t_ref / t_fast:.1f}x   max |diff| = {diff:.3g}   (load average now {os.getloadavg()[0]:.2f})")
     if diff > 1e-6: print("MISMATCH: values differ by more than 1e-6"); return 1
     return 0
