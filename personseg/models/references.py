@@ -64,6 +64,8 @@ class TorchvisionSeg(nn.Module):
 # %% ../../nbs/19_models.references.ipynb #76352a8d
 def _make(arch):
     def build(**kw) -> TorchvisionSeg:
+        a = kw.pop("arch", arch)      # a saved config carries its arch: it must be this builder's
+        if a != arch: raise ValueError(f"create_model({arch!r}) got a config for {a!r}")
         return TorchvisionSeg(ReferenceConfig(arch=arch, **kw))
     build.__name__ = arch.replace("-", "_")
     build.__doc__ = f"torchvision `{_BUILDERS[arch]}` (weights=None) behind the personseg contract."
