@@ -254,7 +254,8 @@ def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.SGD:
     return torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
 
 # %% ../nbs/30_train.ipynb #96ef9981
-LOSSES: dict[str, str | Callable] = {"trisenet": "personseg.losses:TriSeNetLoss"}
+LOSSES: dict[str, str | Callable] = {"trisenet": "personseg.losses:TriSeNetLoss",
+                                     "ssfnet": "personseg.models.ssfnet:SSFNetLoss"}   # SSFNet Eq. 5
 
 def register_loss(name: str, target: str | Callable) -> str | Callable:
     "Register a loss class/factory (or a lazy `'module:attr'` string) under `name`; returns `target`."

@@ -13,7 +13,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['width_ch', 'count_params', 'MxUnit', 'SafeBatchNorm2d', 'make_act', 'CBR', 'SeparableConv', 'ARM', 'SE', 'FFM',
-           'SegHead', 'kaiming_init', 'fold_batchnorm']
+           'SegHead', 'kaiming_init', 'fold_batchnorm', 'PPM', 'HourglassResidual', 'Hourglass']
 
 # %% ../../nbs/10_models.layers.ipynb #edf9bd6a
 def width_ch(c: int,              # channels of the paper's model
@@ -181,3 +181,54 @@ def fold_batchnorm(model: nn.Module) -> nn.Module:
                 if isinstance(a, nn.Conv2d) and isinstance(b, nn.BatchNorm2d):
                     setattr(mod, na, fuse_conv_bn_eval(a, b)); setattr(mod, nb, nn.Identity())
     return m
+
+# %% ../../nbs/10_models.layers.ipynb #8efd2007
+class PPM(nn.Module):
+    "PSPNet pyramid pooling: `cat(x, up(CBR1×1(avgpool_b(x))) for b in bins)` — C + len(bins)·C/len(bins) channels."
+    def __init__(self, cin: int,                        # input channels C
+                 bins: Sequence[int] = (1, 2, 3, 6),    # pooled grid sizes (PSPNet: 1, 2, 3, 6)
+                 reduction: int | None = None):         # channels of each level; None = C // len(bins)
+        super().__init__()
+        self.bins = tuple(int(b) for b in bins)
+        if not self.bins or min(self.bins) < 1: raise ValueError(f"PPM bins must be positive ints, got {bins}")
+        r = int(reduction) if reduction else max(1, cin // len(self.bins))
+        self.stages = nn.ModuleList(nn.Sequential(nn.AdaptiveAvgPool2d(b), CBR(cin, r, 1, norm=SafeBatchNorm2d))
+                                    for b in self.bins)
+        self.out_channels = cin + r * len(self.bins)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B,C,H,W) -> (B,out_channels,H,W)
+        size = x.shape[-2:]
+        return torch.cat([x] + [F.interpolate(s(x), size=size, mode="bilinear", align_corners=False)
+                                for s in self.stages], 1)
+
+# %% ../../nbs/10_models.layers.ipynb #29a8c2e4
+class HourglassResidual(nn.Module):
+    "Newell et al.'s residual module: `x + conv1×1(BR(conv3×3(BR(conv1×1(BR(x))))))`, bottleneck C→C/2→C, pre-activation."
+    def __init__(self, c: int):  # channels (in = out)
+        super().__init__()
+        m = max(1, c // 2)
+        self.branch = nn.Sequential(
+            SafeBatchNorm2d(c), nn.ReLU(inplace=True), nn.Conv2d(c, m, 1, bias=False),
+            SafeBatchNorm2d(m), nn.ReLU(inplace=True), nn.Conv2d(m, m, 3, padding=1, bias=False),
+            SafeBatchNorm2d(m), nn.ReLU(inplace=True), nn.Conv2d(m, c, 1, bias=True))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B,C,H,W) -> (B,C,H,W)
+        return x + self.branch(x)
+
+class Hourglass(nn.Module):
+    "Newell et al.'s hourglass: `up1(x) + up(low3(inner(low1(maxpool(x)))))`, `inner` = the next level (a residual at the bottom)."
+    def __init__(self, c: int,                  # channels at every level (Newell: 256)
+                 depth: int = 4,                # number of 2×2 poolings (Newell: 4)
+                 up_mode: str = "nearest"):     # upsampling of the lower branch: "nearest" (Newell) or "bilinear"
+        super().__init__()
+        if int(depth) < 1: raise ValueError(f"Hourglass depth must be >= 1, got {depth}")
+        if up_mode not in ("nearest", "bilinear"): raise ValueError(f"up_mode must be 'nearest' or 'bilinear', got {up_mode!r}")
+        self.depth, self.up_mode = int(depth), up_mode
+        self.up1, self.low1, self.low3 = HourglassResidual(c), HourglassResidual(c), HourglassResidual(c)
+        self.inner = Hourglass(c, self.depth - 1, up_mode) if self.depth > 1 else HourglassResidual(c)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B,C,H,W) -> (B,C,H,W)
+        up1 = self.up1(x)
+        low = self.low3(self.inner(self.low1(F.max_pool2d(x, 2, 2, ceil_mode=True))))
+        kw = {} if self.up_mode == "nearest" else {"align_corners": False}
+        return up1 + F.interpolate(low, size=up1.shape[-2:], mode=self.up_mode, **kw)
