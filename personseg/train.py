@@ -255,7 +255,8 @@ def make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.SGD:
 
 # %% ../nbs/30_train.ipynb #96ef9981
 LOSSES: dict[str, str | Callable] = {"trisenet": "personseg.losses:TriSeNetLoss",
-                                     "ssfnet": "personseg.models.ssfnet:SSFNetLoss"}   # SSFNet Eq. 5
+                                     "ssfnet": "personseg.models.ssfnet:SSFNetLoss",   # SSFNet Eq. 5
+                                     "pdnet": "personseg.models.pdnet:PDNetLoss"}      # PDNet §4.4
 
 def register_loss(name: str, target: str | Callable) -> str | Callable:
     "Register a loss class/factory (or a lazy `'module:attr'` string) under `name`; returns `target`."

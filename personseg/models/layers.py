@@ -13,7 +13,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['width_ch', 'count_params', 'MxUnit', 'SafeBatchNorm2d', 'make_act', 'CBR', 'SeparableConv', 'ARM', 'SE', 'FFM',
-           'SegHead', 'kaiming_init', 'fold_batchnorm', 'PPM', 'HourglassResidual', 'Hourglass']
+           'SegHead', 'kaiming_init', 'fold_batchnorm', 'PPM', 'HourglassResidual', 'Hourglass', 'FPN']
 
 # %% ../../nbs/10_models.layers.ipynb #edf9bd6a
 def width_ch(c: int,              # channels of the paper's model
@@ -232,3 +232,29 @@ class Hourglass(nn.Module):
         low = self.low3(self.inner(self.low1(F.max_pool2d(x, 2, 2, ceil_mode=True))))
         kw = {} if self.up_mode == "nearest" else {"align_corners": False}
         return up1 + F.interpolate(low, size=up1.shape[-2:], mode=self.up_mode, **kw)
+
+# %% ../../nbs/10_models.layers.ipynb #6de1e441
+class FPN(nn.Module):
+    "Lin et al.'s feature pyramid: lateral 1×1 convs, top-down upsampling + add, 3×3 output convs; levels finest first."
+    def __init__(self, in_channels: Sequence[int],  # channels of each input level, finest first (ResNet-50: 256, 512, 1024, 2048)
+                 width: int = 128,                  # channels of every output level (Lin et al.: 256; PDNet's code: 128)
+                 up_mode: str = "nearest"):         # top-down upsampling: "nearest" (Lin et al.) or "bilinear"
+        super().__init__()
+        self.in_channels = tuple(int(c) for c in in_channels)
+        if not self.in_channels: raise ValueError("FPN needs at least one input level")
+        if up_mode not in ("nearest", "bilinear"): raise ValueError(f"up_mode must be 'nearest' or 'bilinear', got {up_mode!r}")
+        self.width, self.up_mode = int(width), up_mode
+        self.lateral = nn.ModuleList(nn.Conv2d(c, self.width, 1) for c in self.in_channels)
+        self.output = nn.ModuleList(nn.Conv2d(self.width, self.width, 3, padding=1) for _ in self.in_channels)
+
+    def forward(self, feats: Sequence[torch.Tensor]) -> list[torch.Tensor]:  # [(B,c_i,H_i,W_i)] finest first -> [(B,width,H_i,W_i)]
+        if len(feats) != len(self.in_channels): raise ValueError(f"FPN expects {len(self.in_channels)} levels, got {len(feats)}")
+        got = tuple(int(f.shape[1]) for f in feats)
+        if got != self.in_channels: raise ValueError(f"FPN expects input channels {self.in_channels}, got {got}")
+        kw = {} if self.up_mode == "nearest" else {"align_corners": False}
+        top = self.lateral[-1](feats[-1])
+        merged = [top]
+        for i in range(len(feats) - 2, -1, -1):      # coarse → fine
+            top = self.lateral[i](feats[i]) + F.interpolate(top, size=feats[i].shape[-2:], mode=self.up_mode, **kw)
+            merged.append(top)
+        return [conv(m) for conv, m in zip(self.output, merged[::-1])]
