@@ -12,6 +12,7 @@ from torch import nn
 from torchvision.models import segmentation as tvseg
 
 from ..core import register_model
+from .backbones import load_state_file
 
 # %% auto #0
 __all__ = ['ReferenceConfig', 'TorchvisionSeg']
@@ -31,14 +32,6 @@ class ReferenceConfig:
     aux: bool = True                # DeepLabV3's FCN auxiliary head (LR-ASPP has none)
     weights: str | None = None      # optional local state dict (safetensors or torch.save), never downloaded
 
-def _load_state(path) -> dict:
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"weights file {path} does not exist")
-    if path.suffix == ".safetensors":
-        from safetensors.torch import load_file
-        return load_file(str(path))
-    return torch.load(path, map_location="cpu", weights_only=True)
-
 class TorchvisionSeg(nn.Module):
     "A torchvision segmentation network behind the personseg contract: `forward(x, domain=None) -> {'out', ['aux']}`."
     def __init__(self, config: ReferenceConfig):
@@ -49,7 +42,7 @@ class TorchvisionSeg(nn.Module):
         kw = dict(weights=None, weights_backbone=None, num_classes=config.num_classes)
         if config.arch.startswith("deeplab"): kw["aux_loss"] = config.aux
         self.net = getattr(tvseg, _BUILDERS[config.arch])(**kw)
-        if config.weights: self.net.load_state_dict(_load_state(config.weights))
+        if config.weights: self.net.load_state_dict(load_state_file(config.weights))
 
     def forward(self, x: torch.Tensor, # (B,3,H,W) normalised image
                 domain: torch.Tensor | None = None, # ignored: single-domain model
