@@ -13,7 +13,8 @@ from torchvision.models import resnet as tv_resnet
 from .layers import CBR, SeparableConv, width_ch, count_params
 
 # %% auto #0
-__all__ = ['load_state_file', 'Backbone', 'XceptionBlock', 'Xception39', 'ResNet18Backbone', 'build_backbone']
+__all__ = ['RESNETS', 'TRUNK', 'load_state_file', 'Backbone', 'XceptionBlock', 'Xception39', 'dilate_layer_', 'resnet_trunk',
+           'ResNet18Backbone', 'build_backbone']
 
 # %% ../../nbs/11_models.backbones.ipynb #ba57b22f
 def load_state_file(path: str | Path) -> dict[str, torch.Tensor]:
@@ -75,22 +76,51 @@ class Xception39(Backbone):
         c16 = self.stage2(c8)
         return c8, c16, self.stage3(c16)
 
+# %% ../../nbs/11_models.backbones.ipynb #7943648a
+RESNETS = ("resnet18", "resnet34", "resnet50", "resnet101")
+_RESNET_LAYOUT = {"resnet18": (tv_resnet.BasicBlock, (2, 2, 2, 2)), "resnet34": (tv_resnet.BasicBlock, (3, 4, 6, 3)),
+                  "resnet50": (tv_resnet.Bottleneck, (3, 4, 6, 3)), "resnet101": (tv_resnet.Bottleneck, (3, 4, 23, 3))}
+TRUNK = ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4")   # a ResNet without avgpool/fc
+
+def dilate_layer_(layer: nn.Module,  # a ResNet stage whose first block has stride 2
+                  dilation: int,     # the stage's dilation (2 for layer3, 4 for layer4 at output stride 8)
+                  ) -> nn.Module:
+    "In place: stride 2 → 1; the strided 3×3 conv gets `dilation // 2`, every other 3×3 conv `dilation` (padding = dilation)."
+    for m in layer.modules():
+        if isinstance(m, nn.Conv2d):
+            if m.stride == (2, 2):
+                m.stride = (1, 1)
+                if m.kernel_size == (3, 3): m.dilation = m.padding = (dilation // 2,) * 2
+            elif m.kernel_size == (3, 3): m.dilation = m.padding = (dilation,) * 2
+    return layer
+
+def resnet_trunk(name: str = "resnet18",  # one of `RESNETS`
+                 width: float = 1.0,      # channel multiplier of the stem and every stage
+                 dilate: bool = False,    # layer3/layer4 at 1/8 (output stride 8) instead of 1/16, 1/32
+                 ) -> tv_resnet.ResNet:
+    "torchvision ResNet `name` (weights=None) at `width`, optionally dilated; use its `TRUNK` modules."
+    if name not in _RESNET_LAYOUT: raise KeyError(f"unknown backbone {name!r}; expected one of {RESNETS}")
+    block, layers = _RESNET_LAYOUT[name]
+    tv_dil = dilate and block is tv_resnet.Bottleneck          # torchvision dilates bottleneck nets itself
+    net = getattr(tv_resnet, name)(weights=None, replace_stride_with_dilation=[False, tv_dil, tv_dil])
+    if width != 1.0:
+        w = [width_ch(c, width) for c in (64, 128, 256, 512)]
+        net.inplanes, net.dilation = w[0], 1
+        net.conv1 = nn.Conv2d(3, w[0], 7, 2, 3, bias=False); net.bn1 = nn.BatchNorm2d(w[0])
+        net.layer1 = net._make_layer(block, w[0], layers[0])
+        net.layer2 = net._make_layer(block, w[1], layers[1], stride=2)
+        net.layer3 = net._make_layer(block, w[2], layers[2], stride=2, dilate=tv_dil)
+        net.layer4 = net._make_layer(block, w[3], layers[3], stride=2, dilate=tv_dil)
+    if dilate and not tv_dil: dilate_layer_(net.layer3, 2); dilate_layer_(net.layer4, 4)
+    return net
+
 # %% ../../nbs/11_models.backbones.ipynb #ade26e4a
 class ResNet18Backbone(Backbone):
     "torchvision ResNet-18 without classifier: `(B,3,H,W) -> (c8, c16, c32)` with 128/256/512 ch (× `width`)."
     def __init__(self, width: float = 1.0):  # channel multiplier
         super().__init__()
-        net = tv_resnet.resnet18(weights=None)
-        if width != 1.0:
-            w = [width_ch(c, width) for c in (64, 128, 256, 512)]
-            net.inplanes = w[0]
-            net.conv1 = nn.Conv2d(3, w[0], 7, 2, 3, bias=False); net.bn1 = nn.BatchNorm2d(w[0])
-            net.layer1 = net._make_layer(tv_resnet.BasicBlock, w[0], 2)
-            net.layer2 = net._make_layer(tv_resnet.BasicBlock, w[1], 2, stride=2)
-            net.layer3 = net._make_layer(tv_resnet.BasicBlock, w[2], 2, stride=2)
-            net.layer4 = net._make_layer(tv_resnet.BasicBlock, w[3], 2, stride=2)
-        for name in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"):
-            setattr(self, name, getattr(net, name))
+        net = resnet_trunk("resnet18", width)
+        for name in TRUNK: setattr(self, name, getattr(net, name))
         self.channels = tuple(width_ch(c, width) for c in (128, 256, 512))
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -16,9 +16,9 @@ from torchvision.models import resnet as tv_resnet
 from ..core import register_model
 from ..data.sample import IGNORE_INDEX
 from .layers import CBR, FPN, width_ch, count_params, kaiming_init
-from .backbones import load_state_file
+from .backbones import RESNETS, TRUNK, load_state_file, resnet_trunk
 from .bisenet import check_input, resize_to
-from .pspnet import RESNETS
+
 
 # %% auto #0
 __all__ = ['VARIANTS', 'PDNetConfig', 'ResNetPyramid', 'PartDecoupling', 'PartCrossAttention', 'IPDA', 'SpatiotemporalFusion',
@@ -59,19 +59,9 @@ class ResNetPyramid(nn.Module):
     def __init__(self, name: str = "resnet50",  # one of `RESNETS`
                  width: float = 1.0):           # channel multiplier
         super().__init__()
-        if name not in RESNETS: raise KeyError(f"unknown backbone {name!r}; expected one of {RESNETS}")
-        net = getattr(tv_resnet, name)(weights=None)
+        net = resnet_trunk(name, width)                     # checks the name
         block = type(net.layer1[0])
-        if width != 1.0:
-            n = [len(getattr(net, f"layer{i}")) for i in range(1, 5)]
-            w = [width_ch(c, width) for c in (64, 128, 256, 512)]
-            net.inplanes = w[0]
-            net.conv1 = nn.Conv2d(3, w[0], 7, 2, 3, bias=False); net.bn1 = nn.BatchNorm2d(w[0])
-            net.layer1 = net._make_layer(block, w[0], n[0])
-            net.layer2 = net._make_layer(block, w[1], n[1], stride=2)
-            net.layer3 = net._make_layer(block, w[2], n[2], stride=2)
-            net.layer4 = net._make_layer(block, w[3], n[3], stride=2)
-        for k in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"): setattr(self, k, getattr(net, k))
+        for k in TRUNK: setattr(self, k, getattr(net, k))
         self.name = name
         self.channels = tuple(width_ch(c, width) * block.expansion for c in (64, 128, 256, 512))
 

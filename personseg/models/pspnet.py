@@ -16,17 +16,15 @@ from torchvision.models import resnet as tv_resnet
 
 from ..core import register_model, create_model
 from .layers import CBR, PPM, Hourglass, HourglassResidual, width_ch, count_params, kaiming_init
-from .backbones import load_state_file
+from .backbones import RESNETS, TRUNK, load_state_file, resnet_trunk
 from .bisenet import check_input, resize_to
 
 # %% auto #0
-__all__ = ['ARCHS', 'RESNETS', 'FUSIONS', 'TAILS', 'TABLE1', 'SSFNetConfig', 'dilate_layer_', 'DilatedResNet', 'Classifier',
-           'AuxHead', 'HourglassStack', 'PSPNet', 'HourglassBaseline', 'load_state_checked', 'preset_builder',
-           'paper_params']
+__all__ = ['ARCHS', 'FUSIONS', 'TAILS', 'TABLE1', 'SSFNetConfig', 'DilatedResNet', 'Classifier', 'AuxHead', 'HourglassStack',
+           'PSPNet', 'HourglassBaseline', 'load_state_checked', 'preset_builder', 'paper_params']
 
 # %% ../../nbs/14_models.pspnet.ipynb #b11905a0
 ARCHS = ("pspnet", "baseline", "ssfnet")
-RESNETS = ("resnet18", "resnet34", "resnet50", "resnet101")
 FUSIONS = ("h", "hl", "smm")            # Table 2: Baseline+H, Baseline+HL, Baseline+SMM
 TAILS = ("none", "ch", "l", "ram")      # Table 2: nothing, common hourglass, "+L", the resolution-aware model
 
@@ -77,41 +75,14 @@ class SSFNetConfig:
         if self.backbone_weights is not None: self.backbone_weights = str(self.backbone_weights)
 
 # %% ../../nbs/14_models.pspnet.ipynb #93c70668
-_RESNET_LAYOUT = {"resnet18": (tv_resnet.BasicBlock, (2, 2, 2, 2)), "resnet34": (tv_resnet.BasicBlock, (3, 4, 6, 3)),
-                  "resnet50": (tv_resnet.Bottleneck, (3, 4, 6, 3)), "resnet101": (tv_resnet.Bottleneck, (3, 4, 23, 3))}
-
-def dilate_layer_(layer: nn.Module,  # a ResNet stage whose first block has stride 2
-                  dilation: int,     # the stage's dilation (2 for layer3, 4 for layer4 at output stride 8)
-                  ) -> nn.Module:
-    "In place: stride 2 → 1; the strided 3×3 conv gets `dilation // 2`, every other 3×3 conv `dilation` (padding = dilation)."
-    for m in layer.modules():
-        if isinstance(m, nn.Conv2d):
-            if m.stride == (2, 2):
-                m.stride = (1, 1)
-                if m.kernel_size == (3, 3): m.dilation = m.padding = (dilation // 2,) * 2
-            elif m.kernel_size == (3, 3): m.dilation = m.padding = (dilation,) * 2
-    return layer
-
 class DilatedResNet(nn.Module):
     "torchvision ResNet, `layer3`/`layer4` dilated (output stride 8), no classifier: `forward(x) -> dict` (see the table)."
     def __init__(self, name: str = "resnet101",  # one of `RESNETS`
                  width: float = 1.0):            # channel multiplier
         super().__init__()
-        if name not in _RESNET_LAYOUT: raise KeyError(f"unknown backbone {name!r}; expected one of {RESNETS}")
-        block, layers = _RESNET_LAYOUT[name]
-        tv_dilates = block is tv_resnet.Bottleneck            # torchvision dilates bottleneck nets itself
-        net = getattr(tv_resnet, name)(weights=None, replace_stride_with_dilation=[False, tv_dilates, tv_dilates])
-        if width != 1.0:
-            w = [width_ch(c, width) for c in (64, 128, 256, 512)]
-            net.inplanes, net.dilation = w[0], 1
-            net.conv1 = nn.Conv2d(3, w[0], 7, 2, 3, bias=False); net.bn1 = nn.BatchNorm2d(w[0])
-            net.layer1 = net._make_layer(block, w[0], layers[0])
-            net.layer2 = net._make_layer(block, w[1], layers[1], stride=2)
-            net.layer3 = net._make_layer(block, w[2], layers[2], stride=2, dilate=tv_dilates)
-            net.layer4 = net._make_layer(block, w[3], layers[3], stride=2, dilate=tv_dilates)
-        if not tv_dilates: dilate_layer_(net.layer3, 2); dilate_layer_(net.layer4, 4)
-        for n in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"): setattr(self, n, getattr(net, n))
-        c, e = [width_ch(v, width) for v in (64, 128, 256, 512)], block.expansion
+        net = resnet_trunk(name, width, dilate=True)     # checks the name; layer3/layer4 at 1/8
+        for n in TRUNK: setattr(self, n, getattr(net, n))
+        c, e = [width_ch(v, width) for v in (64, 128, 256, 512)], type(net.layer1[0]).expansion
         self.name = name
         self.channels = {"stem": c[0], "layer1": c[0] * e, "layer2": c[1] * e, "layer3": c[2] * e, "layer4": c[3] * e}
 
