@@ -24,7 +24,7 @@ from .bisenet import check_input, resize_to
 __all__ = ['VARIANTS', 'PDNetConfig', 'ResNetPyramid', 'PartDecoupling', 'PartCrossAttention', 'IPDA', 'SpatiotemporalFusion',
            'PDNet', 'pdnet_builder', 'paper_params', 'reference_indices', 'pdnet_collate', 'pdnet_inputs',
            'weighted_bce', 'prob_l1', 'seg_loss', 'geo_loss', 'area_loss', 'orthonormal_loss', 'sem_loss', 'part_loss',
-           'total_part_loss', 'SemanticFeatures', 'PDNetLoss']
+           'total_part_loss', 'SemanticFeatures', 'pretrain_semantic_net', 'PDNetLoss']
 
 # %% ../../nbs/16_models.pdnet.ipynb #166118cb
 @dataclass
@@ -41,6 +41,7 @@ class PDNetConfig:
     sem_channels: int = 512
     width: float = 1.0
     backbone_weights: str | None = None
+    ipda: bool = True          # False: Table 3's first row, "w/o IPDA and fusion" (head on A_t)
 
     def __post_init__(self):
         if self.backbone not in RESNETS: raise ValueError(f"unknown backbone {self.backbone!r}; expected one of {RESNETS}")
@@ -52,6 +53,7 @@ class PDNetConfig:
         if not float(self.width) > 0: raise ValueError(f"width must be > 0, got {self.width}")
         self.width = float(self.width)
         if self.backbone_weights is not None: self.backbone_weights = str(self.backbone_weights)
+        self.ipda = bool(self.ipda)
 
 # %% ../../nbs/16_models.pdnet.ipynb #0d3385be
 class ResNetPyramid(nn.Module):
@@ -166,13 +168,13 @@ class PDNet(nn.Module):
         self.backbone = ResNetPyramid(cfg.backbone, cfg.width)
         self.fpn = FPN(self.backbone.channels, cf)
         self.aux_heads = nn.ModuleList(nn.Conv2d(cf, 1, 3, padding=1) for _ in self.backbone.channels)
-        self.ipda = IPDA(cf, ci, ca, cfg.n_parts, cfg.ipda_stride)
-        self.fusion = SpatiotemporalFusion(cf, ci)
+        self.ipda = IPDA(cf, ci, ca, cfg.n_parts, cfg.ipda_stride) if cfg.ipda else None
+        self.fusion = SpatiotemporalFusion(cf, ci) if cfg.ipda else None
         self.head = nn.Conv2d(cf, 1, 3, padding=1)
         for name, child in self.named_children():
             if name != "backbone": kaiming_init(child)
-        basis = nn.Parameter(torch.empty(cfg.n_parts, cfg.sem_channels).normal_().abs_()) if cfg.n_parts > 1 else None
-        self.register_parameter("part_basis", basis)       # p = 1: no part losses (Table 4), no basis
+        basis = nn.Parameter(torch.empty(cfg.n_parts, cfg.sem_channels).normal_().abs_()) if cfg.n_parts > 1 and cfg.ipda else None
+        self.register_parameter("part_basis", basis)       # p = 1 or no IPDA: no part losses (Tables 3-4), no basis
         if cfg.backbone_weights: self.backbone.load_weights(cfg.backbone_weights)
 
     def _refs(self, ref, target: Tensor) -> list[Tensor]:
@@ -197,7 +199,7 @@ class PDNet(nn.Module):
         "Siamese encoder (ResNet + FPN) and part decoupling of one batch of frames: all that depends on the frame alone."
         size = check_input(frames, f"{type(self).__name__}.encode")
         pyramid = self.fpn(self.backbone(frames))
-        return {"size": size, "pyramid": pyramid, **self.ipda.decouple(pyramid[0])}
+        return {"size": size, "pyramid": pyramid, **(self.ipda.decouple(pyramid[0]) if self.ipda is not None else {})}
 
     def _aux(self, feats: Mapping) -> list[Tensor]:
         return [resize_to(h(p), feats["size"]) for h, p in zip(self.aux_heads, feats["pyramid"])]
@@ -213,13 +215,17 @@ class PDNet(nn.Module):
             if tuple(r["size"]) != size or r["pyramid"][0].shape[0] != a.shape[0]:
                 raise ValueError(f"{who}.forward_features: an encoded reference frame is {tuple(r['size'])} in a batch of "
                                  f"{r['pyramid'][0].shape[0]} but the target is {size} in a batch of {a.shape[0]}")
-        m, attn = self.ipda(target_feats, refs)
-        out = {"out": resize_to(self.head(self.fusion(a, m)), size),
-               "saliency": resize_to(target_feats["saliency_low"], size),
-               "parts": target_feats["parts"], "part_masks": target_feats["part_masks"], "attn": attn}
+        if self.ipda is None:                                   # Table 3 row 1: the appearance features alone
+            out = {"out": resize_to(self.head(a), size)}
+        else:
+            m, attn = self.ipda(target_feats, refs)
+            out = {"out": resize_to(self.head(self.fusion(a, m)), size),
+                   "saliency": resize_to(target_feats["saliency_low"], size),
+                   "parts": target_feats["parts"], "part_masks": target_feats["part_masks"], "attn": attn}
         if self.training:
             out["aux"] = self._aux(target_feats)
-            out["ref"] = [{"aux": self._aux(r), "saliency": resize_to(r["saliency_low"], size),
+            out["ref"] = [{"aux": self._aux(r)} if self.ipda is None else
+                          {"aux": self._aux(r), "saliency": resize_to(r["saliency_low"], size),
                            "parts": r["parts"], "part_masks": r["part_masks"]} for r in refs]
             if self.part_basis is not None: out["part_basis"] = F.relu(self.part_basis)
         return out
@@ -235,7 +241,8 @@ class PDNet(nn.Module):
                      ) -> list[dict]:
         "Two SGD groups for `train.make_optimizer`: the backbone at `lr·backbone_mult`, the rest at `lr`."
         bb = list(self.backbone.parameters()); ids = {id(p) for p in bb}
-        return [{"params": bb, "lr": lr * backbone_mult}, {"params": [p for p in self.parameters() if id(p) not in ids], "lr": lr}]
+        return [{"name": "backbone", "params": bb, "lr": lr * backbone_mult},
+                {"name": "rest", "params": [p for p in self.parameters() if id(p) not in ids], "lr": lr}]
 
 # %% ../../nbs/16_models.pdnet.ipynb #1ab372c2
 VARIANTS = {  # name: (the PDNetConfig fields it fixes, paper's J&F mean % on MVPS, where)
@@ -243,6 +250,7 @@ VARIANTS = {  # name: (the PDNetConfig fields it fixes, paper's J&F mean % on MV
     "pdnet-p1":   (dict(n_parts=1, n_refs=1), 86.2, "Table 4, p = 1"),
     "pdnet-p3":   (dict(n_parts=3, n_refs=1), 86.7, "Table 4, p = 3"),
     "pdnet-2ref": (dict(n_parts=5, n_refs=2), 88.7, "Table 5, two reference frames"),
+    "pdnet-base": (dict(n_parts=1, n_refs=1, ipda=False), 85.0, "Table 3, w/o IPDA and fusion"),
 }
 
 def pdnet_builder(name: str,       # the registered name
@@ -429,10 +437,11 @@ def total_part_loss(parts: Tensor,       # D^k (B,p,h,w), softmax over the parts
 class SemanticFeatures(nn.Module):
     "Frozen feature network of L_sem (§5.1): default torchvision ResNet-18 up to layer4 (weights=None; pass trained weights from a local file)."
     def __init__(self, net: nn.Module | None = None,        # any frozen images -> (B,C,h,w) module; None = ResNet-18 trunk
-                 weights: str | Path | None = None):        # local weights for it (torchvision names for the default)
+                 weights: str | Path | None = None,         # local weights for it (torchvision names for the default)
+                 width: float = 1.0):                       # channel multiplier of the default ResNet-18 (512·width channels)
         super().__init__()
         if net is None:
-            net = ResNetPyramid("resnet18")
+            net = ResNetPyramid("resnet18", width)
             if weights is not None: net.load_weights(weights)
         elif weights is not None: net.load_state_dict(load_state_file(weights), strict=True)
         self.net = net.eval()
@@ -449,11 +458,57 @@ class SemanticFeatures(nn.Module):
         f = self.net(images)
         return (f[-1] if isinstance(f, (list, tuple)) else f).float()
 
+# %% ../../nbs/16_models.pdnet.ipynb #e38b92d0
+def pretrain_semantic_net(steps: int = 300,        # SGD iterations
+                          size: int = 128,         # square training size
+                          n: int = 2000,           # synthetic people to draw from
+                          batch_size: int = 8,
+                          lr: float = 0.01,        # initial learning rate (poly 0.9)
+                          width: float = 1.0,      # ResNet-18 channel multiplier
+                          seed: int = 0,
+                          root: str | Path | None = None,   # cache folder (default cache_dir()/'semantic')
+                          ) -> Path:               # the trunk's .safetensors (torchvision names)
+    "Train (once, cached) the fixed ResNet-18 of L_sem on synthetic 7-part parsing; returns the weights file."
+    from personseg.core import atomic_path, cache_dir, config_hash
+    from personseg.data.synthetic import SyntheticPeople
+    from personseg.data.sample import PERSON_PARTS
+    from personseg.data.transforms import IMAGENET_MEAN, IMAGENET_STD
+    from safetensors.torch import save_file
+    hp = dict(steps=int(steps), size=int(size), n=int(n), batch_size=int(batch_size), lr=float(lr), width=float(width), seed=int(seed), v=1)
+    if min(hp["steps"], hp["size"], hp["n"], hp["batch_size"]) < 1: raise ValueError(f"steps, size, n and batch_size must be >= 1, got {hp}")
+    out = Path(root if root is not None else cache_dir() / "semantic") / f"resnet18-{config_hash(hp)}.safetensors"
+    if out.is_file(): return out
+    gen = torch.Generator().manual_seed(hp["seed"])
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(hp["seed"])
+        net = ResNetPyramid("resnet18", hp["width"])
+        k = len(PERSON_PARTS)
+        heads = nn.ModuleList([nn.Conv2d(net.channels[2], k, 1), nn.Conv2d(net.channels[3], k, 1)])
+    params = list(net.parameters()) + list(heads.parameters())
+    opt = torch.optim.SGD(params, lr=hp["lr"], momentum=0.9, weight_decay=5e-4)
+    ds = SyntheticPeople(hp["n"], hp["size"], hp["seed"])
+    mean, std = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
+    net.train(); heads.train()
+    for step in range(hp["steps"]):
+        for g in opt.param_groups: g["lr"] = hp["lr"] * (1 - step / hp["steps"]) ** 0.9
+        samples = [ds[int(i)] for i in torch.randint(0, hp["n"], (hp["batch_size"],), generator=gen)]
+        img = (torch.stack([_plain(s["image"]) for s in samples]).float() / 255 - mean) / std
+        lbl = torch.stack([_plain(s["parts"]) for s in samples]).long()
+        f = net(img)
+        logits = heads[0](f[2]) + resize_to(heads[1](f[3]), f[2].shape[-2:])
+        loss = F.cross_entropy(resize_to(logits, lbl.shape[-2:]), lbl, ignore_index=IGNORE_INDEX)
+        if not torch.isfinite(loss): raise FloatingPointError(f"pretrain_semantic_net: non-finite loss at step {step}")
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out) as tmp: save_file({kk: v.detach().contiguous() for kk, v in net.state_dict().items()}, str(tmp), metadata={"format": "pt", "loss": f"{loss.item():.6f}"})
+    return out
+
 # %% ../../nbs/16_models.pdnet.ipynb #225b466e
 class PDNetLoss(nn.Module):
     "PDNet's objective (§4.4, the authors' weights): seg(out) + 0.8·(aux + saliency + Eq. 6 parts), for the target and the reference frame(s)."
     def __init__(self, feature_net: nn.Module | None = None,     # frozen network of L_sem; None = ResNet-18 with *random* weights
                  feature_weights: str | Path | None = None,      # local weights for the default ResNet-18 (needed for a meaningful L_sem)
+                 feature_pretrain: dict | None = None,           # no weights given: `pretrain_semantic_net(**feature_pretrain)` (cached) makes them
                  l1_weight: float = 0.8,        # L1 next to the weighted BCE in every segmentation term
                  aux_weight: float = 0.8,       # the encoder's four auxiliary heads (summed)
                  saliency_weight: float = 0.8,  # the saliency map S
@@ -470,7 +525,12 @@ class PDNetLoss(nn.Module):
             setattr(self, k, float(w))
         self.detach_saliency, self.ignore_index = bool(detach_saliency), int(ignore_index)
         if self.sem_weight > 0 and self.part_weight > 0:
-            self.features = feature_net if isinstance(feature_net, SemanticFeatures) else SemanticFeatures(feature_net, feature_weights)
+            width = 1.0
+            if feature_net is None and feature_weights is None and feature_pretrain is not None:
+                width = float(feature_pretrain.get("width", 1.0))
+                feature_weights = pretrain_semantic_net(**feature_pretrain)
+            self.features = (feature_net if isinstance(feature_net, SemanticFeatures)
+                             else SemanticFeatures(feature_net, feature_weights, width=width if feature_net is None else 1.0))
         else: self.features = None
 
     def extra_repr(self) -> str:
