@@ -21,13 +21,16 @@ from .core import atomic_path, atomic_write_text, cache_dir, config_hash, create
 from .data.sample import IGNORE_INDEX, mask_to_edge
 
 # %% auto #0
-__all__ = ['LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples', 'DomainBatchSampler', 'TrainDataset', 'build_dataset',
-           'poly_lr', 'make_optimizer', 'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint',
-           'load_checkpoint', 'import_plugins', 'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed',
-           'default_inputs_fn', 'Trainer', 'fit_cached', 'config_from_args', 'main']
+__all__ = ['VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples', 'DomainBatchSampler',
+           'TrainDataset', 'build_dataset', 'is_clip_config', 'ClipPair', 'collate_pairs', 'clip_inputs',
+           'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total', 'poly_lr', 'make_optimizer',
+           'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'import_plugins',
+           'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed', 'default_inputs_fn', 'Trainer',
+           'fit_cached', 'config_from_args', 'main']
 
 # %% ../nbs/30_train.ipynb #8ed6098b
 _NO_HASH = ("num_workers", "device", "ckpt_every", "keep_ckpts", "log_every", "find_unused")
+_LATER = ("n_frames", "image_data", "video_per_image", "image_lr")   # hashed only when set: older runs keep their hash
 
 @dataclass
 class TrainConfig:
@@ -60,9 +63,14 @@ class TrainConfig:
     log_every: int = 10                # steps per history record (terms averaged over them) and progress update
     find_unused: bool = False          # DDP `find_unused_parameters` (models whose branches skip parameters)
     plugins: list = field(default_factory=list)   # modules or .py files imported first (they may register models/losses)
+    # video clips (PDNet §5.1); left out of the run hash while at their defaults, so image runs keep their names
+    n_frames: int = 8                  # frames per synthetic training clip (data="synthetic_videos")
+    image_data: list = field(default_factory=list)  # image sets for the mixed schedule: "synthetic", a dataset name, or {"data", "root", "split", "n", ...}
+    video_per_image: int = 2           # §5.1: one image iteration before every `video_per_image` video iterations
+    image_lr: float = 2.5e-4           # §5.1: the backbone's maximum rate on image iterations
 
     def __post_init__(self):
-        for k in ("n_train", "size", "batch_size", "epochs", "log_every", "keep_ckpts"):
+        for k in ("n_train", "size", "batch_size", "epochs", "log_every", "keep_ckpts", "n_frames", "video_per_image"):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f"TrainConfig.{k} must be a positive int, got {v!r}")
         for k in ("ckpt_every", "num_workers"):
@@ -71,6 +79,11 @@ class TrainConfig:
         if self.max_steps is not None and (not isinstance(self.max_steps, int) or self.max_steps < 1):
             raise ValueError(f"TrainConfig.max_steps must be None or a positive int, got {self.max_steps!r}")
         if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr!r}")
+        if not self.image_lr > 0: raise ValueError(f"TrainConfig.image_lr must be > 0, got {self.image_lr!r}")
+        if isinstance(self.image_data, (str, dict)): self.image_data = [self.image_data]
+        for d in self.image_data:
+            if not (isinstance(d, str) or (isinstance(d, dict) and isinstance(d.get("data"), str))):
+                raise TypeError(f"TrainConfig.image_data entries must be a dataset name or a dict with a 'data' name, got {d!r}")
         for k in ("model_kw", "loss_kw", "data_kw"):
             if not isinstance(getattr(self, k), dict): raise TypeError(f"TrainConfig.{k} must be a dict, got {type(getattr(self, k)).__name__}")
         self.plugins = [str(p) for p in ([self.plugins] if isinstance(self.plugins, str) else self.plugins)]
@@ -92,7 +105,9 @@ class TrainConfig:
 
     def hash_dict(self) -> dict:
         "The fields that decide the trained weights (without worker count, device, checkpoint/log cadence)."
-        return {k: v for k, v in self.to_dict().items() if k not in _NO_HASH}
+        new = {f.name: (f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+               for f in dataclasses.fields(self) if f.name in _LATER}
+        return {k: v for k, v in self.to_dict().items() if k not in _NO_HASH and not (k in new and v == new[k])}
 
     def config_hash(self) -> str:
         "Stable short hash of `hash_dict()` (`personseg.core.config_hash`)."
@@ -234,6 +249,106 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
         # left/right class ids live in `mask` for parsing targets, in `parts` when the mask is binary person
         flip = {k: pairs for k in (("parts",) if getattr(base, "target", None) == "person" else ("mask", "parts"))} if pairs else ()
     return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip), seed=cfg.seed)
+
+# %% ../nbs/30_train.ipynb #967a7736
+VIDEO_DATA = ("synthetic_videos",)   # clip data names besides the DAVIS-layout datasets
+
+def is_clip_config(cfg: TrainConfig) -> bool:
+    "True when `cfg.data` is a video set (synthetic videos or a DAVIS-layout dataset such as MVPS)."
+    if cfg.data in VIDEO_DATA: return True
+    if cfg.data == "synthetic": return False
+    from personseg.data.formats import get_spec
+    return get_spec(cfg.data).layout == "video"
+
+class ClipPair:
+    "Clip dict → pair sample: target frame `t` (random after the reference, or the last) and its reference frame(s)."
+    def __init__(self, n_refs: int = 1,          # reference frames per target (PDNet Table 5: 1 or 2)
+                 gap: int = 5,                   # the second reference is the gap-th frame before the target
+                 target: str = "random"):        # "random": uniform over the frames after the reference; "last"
+        if target not in ("random", "last"): raise ValueError(f"target must be 'random' or 'last', got {target!r}")
+        self.n_refs, self.gap, self.target = int(n_refs), int(gap), target
+
+    def __call__(self, clip: dict) -> dict:
+        from personseg.models.pdnet import reference_indices
+        fr, ms = _plain(clip["frames"]), _plain(clip["masks"]).long()
+        T, first = len(fr), int(clip.get("ref", 0))
+        if T == 0: raise ValueError("ClipPair: the clip has no frames")
+        if self.target == "last" or T - first < 2: t = T - 1
+        else: t = first + 1 + int(torch.randint(T - first - 1, ()))
+        idx = reference_indices(t, self.n_refs, first, self.gap)
+        return {"image": fr[t], "mask": ms[t], "ref_image": fr[idx], "ref_mask": ms[idx], "t": t}
+
+def collate_pairs(samples: Sequence[dict]) -> dict:
+    "Stack pair samples: image (B,3,H,W), mask (B,H,W), ref_image (B,R,3,H,W), ref_mask (B,R,H,W), index (B,)."
+    if len(samples) == 0: raise ValueError("collate_pairs: got no samples")
+    sizes = sorted({tuple(_plain(s[k]).shape[-2:]) for s in samples for k in ("image", "mask", "ref_image", "ref_mask")})
+    if len(sizes) > 1: raise ValueError(f"collate_pairs: frames of different sizes {sizes} (H, W); resize first (train_transforms('pdnet', size))")
+    out = {k: torch.stack([_plain(s[k]) for s in samples]) for k in ("image", "mask", "ref_image", "ref_mask")}
+    for k in ("image", "ref_image"):
+        if not out[k].is_floating_point(): out[k] = out[k].float() / 255
+    out["mask"], out["ref_mask"] = out["mask"].long(), out["ref_mask"].long()
+    out["t"] = torch.tensor([int(s.get("t", -1)) for s in samples], dtype=torch.long)
+    if all("index" in s for s in samples): out["index"] = torch.tensor([int(s["index"]) for s in samples], dtype=torch.long)
+    return out
+
+def clip_inputs(batch: dict) -> tuple[tuple, dict]:
+    "The trainer's `inputs_fn` for clip models: `model(batch['ref_image'], batch['image'])`."
+    return (batch["ref_image"], batch["image"]), {}
+
+def _refs_of(model: nn.Module) -> tuple[int, int]:
+    c = getattr(_unwrap(model), "config", None)
+    return int(getattr(c, "n_refs", 1)), int(getattr(c, "ref_gap", 5))
+
+def build_clip_dataset(cfg: TrainConfig, n_refs: int = 1, gap: int = 5) -> TrainDataset:
+    "The video stream of a clip config: augmented clips → pair samples."
+    from torchvision.transforms import v2
+    from personseg.data.transforms import train_transforms
+    aug = train_transforms(cfg.paper, cfg.size)
+    if cfg.data == "synthetic_videos":
+        from personseg.data.synthetic import SyntheticVideos
+        base, pick = SyntheticVideos(cfg.n_train, cfg.n_frames, cfg.size, cfg.data_seed), ClipPair(n_refs, gap, "random")
+    else:
+        from personseg.data.formats import open_dataset
+        kw = {"split": "train", **cfg.data_kw}
+        base = open_dataset(cfg.data, root=cfg.data_root, clip_len=gap + 1, stride=1, with_first=True, **kw)
+        pick = ClipPair(n_refs, gap, "last")
+    return TrainDataset(base, v2.Compose([aug, pick]), seed=cfg.seed)
+
+IMAGE_SEED_SALT = 1_000_003   # the image stream's augmentation seed is cfg.seed + this (not the video stream's)
+
+def build_image_pairs(cfg: TrainConfig, n_refs: int = 1, gap: int = 5) -> TrainDataset | None:
+    "The image stream of the mixed schedule: `cfg.image_data` images → `ImageToClipPair` → augmentation → pair samples; None without image data."
+    if not cfg.image_data: return None
+    from torchvision.transforms import v2
+    from personseg.data.transforms import ImageToClipPair, train_transforms
+    parts = []
+    for d in cfg.image_data:
+        d = {"data": d} if isinstance(d, str) else dict(d)
+        name = d.pop("data")
+        if name == "synthetic":
+            from personseg.data.synthetic import SyntheticPeople
+            parts.append(SyntheticPeople(int(d.pop("n", cfg.n_train)), cfg.size, int(d.pop("seed", cfg.data_seed + 1))))
+        else:
+            from personseg.data.formats import open_dataset
+            parts.append(open_dataset(name, root=d.pop("root", None), **{"target": "person", **d}))
+    base = parts[0] if len(parts) == 1 else torch.utils.data.ConcatDataset(parts)
+    pair, aug, pick = ImageToClipPair(), train_transforms(cfg.paper, cfg.size), ClipPair(n_refs, gap, "last")
+    return TrainDataset(base, v2.Compose([pair, aug, pick]), seed=cfg.seed + IMAGE_SEED_SALT)
+
+def mixed_schedule(step: int,                 # 0-based iteration
+                   video_per_image: int = 2,  # §5.1: 2
+                   images: bool = True,       # False: every iteration is a video iteration
+                   ) -> tuple[str, int]:      # ("image" | "video", index among the iterations of that kind)
+    "Kind of iteration `step` in the order image, video×`video_per_image`, image, …, and its index within its kind."
+    if step < 0: raise ValueError(f"step must be >= 0, got {step}")
+    if not images: return "video", int(step)
+    c = int(video_per_image) + 1
+    n_img = -(-step // c)                       # image iterations before `step`
+    return ("image", n_img) if step % c == 0 else ("video", step - n_img)
+
+def mixed_total(video_steps: int, video_per_image: int = 2, images: bool = True) -> int:
+    "Iterations of a run with `video_steps` video iterations (and its image iterations interleaved)."
+    return int(video_steps) + (-(-int(video_steps) // int(video_per_image)) if images else 0)
 
 # %% ../nbs/30_train.ipynb #b5c06687
 def poly_lr(base: float, step: int, total: int, power: float = 0.9) -> float:
@@ -470,9 +585,12 @@ class Trainer:
         if model is None: model = create_model(cfg.model, **cfg.model_kw)
         self.model = model.to(self.device)
         self.loss_fn = loss_fn if loss_fn is not None else build_loss(cfg.loss, **cfg.loss_kw)
-        dataset = dataset if dataset is not None else build_dataset(cfg)
+        self.clips = is_clip_config(cfg)
+        n_refs, gap = _refs_of(self.model)
+        dataset = dataset if dataset is not None else (build_clip_dataset(cfg, n_refs, gap) if self.clips else build_dataset(cfg))
         self.dataset = dataset if isinstance(dataset, TrainDataset) else TrainDataset(dataset, None, seed=cfg.seed)
-        self.inputs_fn = inputs_fn or default_inputs_fn(self.model)
+        self.image_dataset = build_image_pairs(cfg, n_refs, gap) if self.clips else None
+        self.inputs_fn = inputs_fn or (clip_inputs if self.clips else default_inputs_fn(self.model))
         self.callbacks = list(callbacks)
         self.amp = bool(cfg.amp) and self.device.type == "cuda"
         self.optimizer = make_optimizer(self.model, cfg)
@@ -483,7 +601,13 @@ class Trainer:
         if self.steps_per_epoch == 0:
             raise ValueError(f"the training set ({len(self.dataset)} samples{', by domain' if cfg.domain_batches else ''}) "
                              f"gives no full batch of {cfg.batch_size}; expected at least batch_size samples (per domain)")
-        self.total_steps = int(cfg.max_steps or cfg.epochs * self.steps_per_epoch)
+        self.total_steps = int(cfg.max_steps or mixed_total(cfg.epochs * self.steps_per_epoch, cfg.video_per_image, self.image_dataset is not None))
+        self.image_sampler = None
+        if self.image_dataset is not None:
+            self.image_sampler = DomainBatchSampler(np.zeros(len(self.image_dataset), np.int64), cfg.batch_size, cfg.seed,
+                                                    drop_last=True, rank=self.rank, world_size=self.world)
+            if self.image_sampler.batches_per_epoch == 0:
+                raise ValueError(f"the image set ({len(self.image_dataset)} samples) gives no full batch of {cfg.batch_size}")
         self.step, self.history, self._window = 0, [], {"n": 0, "sums": {}}
 
     # -- state ---------------------------------------------------------------------------------
@@ -495,7 +619,8 @@ class Trainer:
             path = save_checkpoint(out_dir / f"step-{self.step:08d}", self.model, self.optimizer, config=self.cfg,
                                    step=self.step, epoch=self.step // self.steps_per_epoch, history=self.history,
                                    finished=self.step >= self.total_steps, scaler=self.scaler,
-                                   extra={"window": self._window, "total_steps": self.total_steps, "world_size": self.world})
+                                   extra={"window": self._window, "total_steps": self.total_steps, "world_size": self.world,
+                                          **({"schedule": self.schedule_position()} if self.clips else {})})
             done = sorted((p for p in out_dir.glob("step-*") if (p / "checkpoint.json").is_file()), key=lambda p: p.name)
             for old in done[:-self.cfg.keep_ckpts]: shutil.rmtree(old, ignore_errors=True)
         if self.world > 1: dist.barrier()
@@ -514,15 +639,32 @@ class Trainer:
         _set_rng_state(meta["rng"], ck["state"])
         self.step, self.history = int(meta["step"]), list(meta["history"])
         self._window = meta["extra"].get("window", {"n": 0, "sums": {}})
+        if self.clips and meta["extra"].get("schedule") != self.schedule_position():
+            raise ValueError(f"{ck['dir']}: the checkpoint's schedule position {meta['extra'].get('schedule')} does not match step "
+                             f"{self.step} ({self.schedule_position()}); it was written by another schedule")
+
+    def schedule_position(self) -> dict:
+        "Where the mixed image/video schedule stands: the kind and index of the next iteration."
+        kind, k = mixed_schedule(self.step, self.cfg.video_per_image, self.image_dataset is not None)
+        return {"next": kind, "index": k, "video_per_image": self.cfg.video_per_image}
 
     # -- one iteration -------------------------------------------------------------------------
-    def _set_lr(self) -> float:
-        for g in self.optimizer.param_groups: g["lr"] = poly_lr(g["initial_lr"], self.step, self.total_steps, self.cfg.poly_power)
+    def _image_groups(self) -> list[dict]:
+        "The groups an image iteration trains: those named 'backbone', or all when none is."
+        named = [g for g in self.optimizer.param_groups if g.get("name") == "backbone"]
+        return named or list(self.optimizer.param_groups)
+
+    def _set_lr(self, kind: str = "video") -> float:
+        if kind == "image":
+            for g in self._image_groups(): g["lr"] = poly_lr(self.cfg.image_lr, self.step, self.total_steps, self.cfg.poly_power)
+        else:
+            for g in self.optimizer.param_groups: g["lr"] = poly_lr(g["initial_lr"], self.step, self.total_steps, self.cfg.poly_power)
         return self.optimizer.param_groups[0]["lr"]
 
-    def train_step(self, net: nn.Module, batch: dict, epoch: int = 0, batch_idx: int = 0) -> dict:
-        "One SGD iteration on `batch`; returns {'step', 'epoch', 'lr', <loss terms averaged over ranks>}."
-        lr = self._set_lr()
+    def train_step(self, net: nn.Module, batch: dict, epoch: int = 0, batch_idx: int = 0,
+                   kind: str = "video") -> dict:   # "image": a mixed-schedule image iteration (backbone groups only)
+        "One SGD iteration on `batch`; returns {'step', 'epoch', 'lr', <loss terms averaged over ranks>} (+ 'kind' for clips)."
+        lr = self._set_lr(kind)
         batch = _to_device(batch, self.device)
         args, kw = self.inputs_fn(batch)
         amp = torch.autocast("cuda", dtype=torch.float16) if self.amp else contextlib.nullcontext()
@@ -539,15 +681,22 @@ class Trainer:
                                      f"dataset indices {idx}): " + ", ".join(f"{k}={v}" for k, v in zip(names, vals)))
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(terms["loss"]).backward()
+        if kind == "image":                       # backbone fine-tuning: the other groups keep weights and momentum
+            keep = {id(g) for g in self._image_groups()}
+            for g in self.optimizer.param_groups:
+                if id(g) not in keep:
+                    for p in g["params"]: p.grad = None
         self.scaler.step(self.optimizer)
         self.scaler.update()
-        return {"step": self.step + 1, "epoch": epoch, "lr": lr, **dict(zip(names, vals))}
+        rec = {"step": self.step + 1, "epoch": epoch, "lr": lr, **dict(zip(names, vals))}
+        if self.clips: rec["kind"] = kind
+        return rec
 
     def _log(self, rec: dict) -> dict | None:
         w = self._window
         w["n"] += 1
         for k, v in rec.items():
-            if k not in ("step", "epoch", "lr"): w["sums"][k] = w["sums"].get(k, 0.0) + v
+            if k not in ("step", "epoch", "lr", "kind"): w["sums"][k] = w["sums"].get(k, 0.0) + v
         if w["n"] < self.cfg.log_every and rec["step"] < self.total_steps: return None
         row = {"step": rec["step"], "epoch": rec["epoch"], "lr": rec["lr"], **{k: s / w["n"] for k, s in w["sums"].items()}}
         self.history.append(row)
@@ -570,6 +719,7 @@ class Trainer:
         if last is not None: self.restore(last)
         else: seed_everything(cfg.seed); self.step, self.history, self._window = 0, [], {"n": 0, "sums": {}}
         net = self.model
+        if self.clips: return self._fit_clips(net, out_dir, progress, stop_after)
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
             net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids, find_unused_parameters=cfg.find_unused)
@@ -595,6 +745,43 @@ class Trainer:
                     done = self.step >= self.total_steps
                     if out_dir is not None and (done or stop or (cfg.ckpt_every and self.step % cfg.ckpt_every == 0)): self.save(out_dir)
                     if done or stop: break
+        finally: bar.close()
+        return self.history
+
+    def _loader(self, dataset, sampler, collate) -> torch.utils.data.DataLoader:
+        return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.cfg.num_workers,
+                                           pin_memory=self.device.type == "cuda", generator=torch.Generator().manual_seed(self.cfg.seed))
+
+    def _fit_clips(self, net: nn.Module, out_dir: Path | None, progress: bool, stop_after: int | None) -> list[dict]:
+        "The clip loop: the mixed schedule over the video stream and (when set) the image stream."
+        cfg = self.cfg
+        if self.world > 1:
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids, find_unused_parameters=cfg.find_unused)
+        streams = {"video": [self.dataset, self.sampler, None, None]}      # dataset, sampler, iterator, next index
+        if self.image_dataset is not None: streams["image"] = [self.image_dataset, self.image_sampler, None, None]
+        bar = tqdm(total=self.total_steps, initial=self.step, desc=f"train {cfg.model}", disable=not progress or self.rank != 0,
+                   dynamic_ncols=True, leave=True)
+        self.model.train()
+        try:
+            while self.step < self.total_steps:
+                kind, k = mixed_schedule(self.step, cfg.video_per_image, self.image_dataset is not None)
+                st = streams[kind]
+                epoch, skip = divmod(k, st[1].batches_per_epoch)
+                if st[2] is None or st[3] != k or skip == 0:          # (re)start the stream at its epoch and batch
+                    st[1].set_epoch(epoch, skip); st[0].set_epoch(epoch)
+                    st[2] = iter(self._loader(st[0], st[1], collate_pairs))
+                batch = next(st[2]); st[3] = k + 1
+                rec = self.train_step(net, batch, epoch, skip, kind)
+                self.step += 1
+                row = self._log(rec)
+                bar.update(1)
+                if row is not None: bar.set_postfix(loss=f"{row['loss']:.4f}", lr=f"{row['lr']:.2e}", refresh=False)
+                for cb in self.callbacks: cb(self, rec)
+                stop = stop_after is not None and self.step >= stop_after
+                done = self.step >= self.total_steps
+                if out_dir is not None and (done or stop or (cfg.ckpt_every and self.step % cfg.ckpt_every == 0)): self.save(out_dir)
+                if done or stop: break
         finally: bar.close()
         return self.history
 
