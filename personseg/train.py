@@ -236,6 +236,9 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
     if cfg.data == "synthetic":
         from personseg.data.synthetic import SyntheticPeople
         base, flip = SyntheticPeople(cfg.n_train, cfg.size, cfg.data_seed), ()
+        if cfg.data_kw.get("target", "person") != "person":   # parsing: `mask` = part labels (SSFNet; see personseg.parsing)
+            from personseg.parsing import SyntheticParsing
+            base = SyntheticParsing(base, cfg.data_kw["target"]); flip = base.flip_pairs
     else:
         from personseg.data.formats import get_spec, open_dataset
         base = open_dataset(cfg.data, root=cfg.data_root, **cfg.data_kw)
