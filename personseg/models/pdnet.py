@@ -41,6 +41,7 @@ class PDNetConfig:
     sem_channels: int = 512
     width: float = 1.0
     backbone_weights: str | None = None
+    backbone_lr_mult: float = 0.01   # `param_groups`: the backbone's rate relative to the rest (§5.1: 2.5e-5 / 2.5e-3)
     ipda: bool = True          # False: Table 3's first row, "w/o IPDA and fusion" (head on A_t)
 
     def __post_init__(self):
@@ -54,6 +55,8 @@ class PDNetConfig:
         self.width = float(self.width)
         if self.backbone_weights is not None: self.backbone_weights = str(self.backbone_weights)
         self.ipda = bool(self.ipda)
+        if not float(self.backbone_lr_mult) >= 0: raise ValueError(f"backbone_lr_mult must be >= 0, got {self.backbone_lr_mult}")
+        self.backbone_lr_mult = float(self.backbone_lr_mult)
 
 # %% ../../nbs/16_models.pdnet.ipynb #0d3385be
 class ResNetPyramid(nn.Module):
@@ -173,6 +176,8 @@ class PDNet(nn.Module):
         self.head = nn.Conv2d(cf, 1, 3, padding=1)
         for name, child in self.named_children():
             if name != "backbone": kaiming_init(child)
+        for h in [*self.aux_heads, self.head] + ([self.ipda.decouple.saliency] if self.ipda is not None else []):
+            nn.init.normal_(h.weight, std=0.01); nn.init.zeros_(h.bias)   # logit layers start near 0 (see the prose)
         basis = nn.Parameter(torch.empty(cfg.n_parts, cfg.sem_channels).normal_().abs_()) if cfg.n_parts > 1 and cfg.ipda else None
         self.register_parameter("part_basis", basis)       # p = 1 or no IPDA: no part losses (Tables 3-4), no basis
         if cfg.backbone_weights: self.backbone.load_weights(cfg.backbone_weights)
@@ -237,9 +242,10 @@ class PDNet(nn.Module):
         return self.forward_features([self.encode(r) for r in refs], self.encode(target))
 
     def param_groups(self, lr: float,                 # the learning rate of everything but the backbone
-                     backbone_mult: float = 0.01,     # §5.1: backbone 2.5e-5 vs 2.5e-3 for the rest
+                     backbone_mult: float | None = None,   # default config.backbone_lr_mult (§5.1: 2.5e-5 vs 2.5e-3 → 0.01)
                      ) -> list[dict]:
         "Two SGD groups for `train.make_optimizer`: the backbone at `lr·backbone_mult`, the rest at `lr`."
+        if backbone_mult is None: backbone_mult = self.config.backbone_lr_mult
         bb = list(self.backbone.parameters()); ids = {id(p) for p in bb}
         return [{"name": "backbone", "params": bb, "lr": lr * backbone_mult},
                 {"name": "rest", "params": [p for p in self.parameters() if id(p) not in ids], "lr": lr}]
