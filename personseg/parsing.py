@@ -56,17 +56,17 @@ class SyntheticParsing(torch.utils.data.Dataset):
         s["mask"] = tv_tensors.Mask(self.lut[s["fine"].as_subclass(torch.Tensor)])
         return s
 
-# %% ../nbs/34_parsing.ipynb #81a82ea7
+# %% ../nbs/34_parsing.ipynb #393e269f
 PSP_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75)   # PSPNet's test scales (SSFNet §4.1 says "multi-scale" only)
 EVAL_SPLIT = {"pascal_person_part": "val", "lip": "val", "ppss": "test", "cityscapes": "val"}
 
 SSFNET_PROFILES = {
     "smoke": dict(backbone="resnet50", width=0.0625, size=64, n_train=16, n_test=4, steps=2, epochs=None, batch_size=2,
-                  lr=2e-2, seeds=(0,), scales=(0.75, 1.0, 1.25), flip=True, real=False),
+                  lr=2e-2, seeds=(0,), transfer_seeds=(0,), scales=(0.75, 1.0, 1.25), flip=True, real=False),
     "synthetic": dict(backbone="resnet50", width=0.125, size=96, n_train=2400, n_test=32, steps=150, epochs=None, batch_size=8,
-                      lr=2e-2, seeds=(0, 1), scales=PSP_SCALES, flip=True, real=False),
+                      lr=2e-2, seeds=(0, 1), transfer_seeds=(0,), scales=PSP_SCALES, flip=True, real=False),
     "paper": dict(backbone="resnet101", width=1.0, size=473, n_train=None, n_test=None, steps=None, epochs=100, batch_size=8,
-                  lr=1e-2, seeds=(0,), scales=PSP_SCALES, flip=True, real=True),
+                  lr=1e-2, seeds=(0,), transfer_seeds=(0,), scales=PSP_SCALES, flip=True, real=True),
 }
 
 def ssfnet_profile(profile: str | dict, **overrides) -> dict:
@@ -76,7 +76,7 @@ def ssfnet_profile(profile: str | dict, **overrides) -> dict:
     bad = set(overrides) - set(p)
     if bad: raise KeyError(f"unknown profile setting(s) {sorted(bad)}; expected some of {sorted(p)}")
     p.update(overrides)
-    p["seeds"], p["scales"] = tuple(p["seeds"]), tuple(float(s) for s in p["scales"])
+    p["seeds"], p["transfer_seeds"], p["scales"] = tuple(p["seeds"]), tuple(p["transfer_seeds"]), tuple(float(s) for s in p["scales"])
     return p
 
 # %% ../nbs/34_parsing.ipynb #eaa99044
@@ -235,7 +235,7 @@ def paired_pvalues(a: Mapping, b: Mapping,   # two `evaluate_parsing` results on
         out[c] = dict(t=t, p=p, n=int(ok.sum()), diff=float((x[ok] - y[ok]).mean()) if ok.any() else float("nan"))
     return out
 
-# %% ../nbs/34_parsing.ipynb #19771b37
+# %% ../nbs/34_parsing.ipynb #335cf35b
 def _eval_cached(net, run_dir: Path, p: dict, train_ds: str, test: str, data_root, device) -> dict:
     key = config_hash(dict(test=test, train=train_ds, size=p["size"], n_test=p["n_test"], scales=p["scales"], flip=p["flip"],
                            real=p["real"], v=1))
@@ -264,6 +264,7 @@ def run(model: str, profile: str | dict, seed: int = 0, data_root: str | None = 
     ev = _eval_cached(net, Path(info["run_dir"]), p, get_spec(dataset).name, test, data_root, device)
     res = {"model": model, "seed": seed, "run": Path(info["run_dir"]).name, "dataset": get_spec(dataset).name, "test": test,
            "miou": ev["ms"]["miou"], "miou_ss": ev["ss"]["miou"], "classes": ev["ms"]["classes"],
+           "support": [int(v) for v in np.asarray(ev["ms"]["cm"]).sum(1)],   # test pixels of each class
            "per_image": ev["ms"]["per_image"], "per_image_ss": ev["ss"]["per_image"], "history": info["history"]}
     for c, v, w in zip(ev["ms"]["classes"], ev["ms"]["iou"], ev["ss"]["iou"]): res[f"iou_{c}"], res[f"ss_iou_{c}"] = v, w
     return (res, net) if return_model else res

@@ -16,15 +16,15 @@ def runs(profile: str) -> list[tuple]:
     from personseg.parsing import ssfnet_profile
     from personseg.models.pspnet import TABLE1
     from personseg.models.ssfnet import TABLE2
-    seeds = ssfnet_profile(profile)["seeds"]
+    seeds, tseeds = ssfnet_profile(profile)["seeds"], ssfnet_profile(profile)["transfer_seeds"]
     ppp = "pascal_person_part"
     todo = [(m, s, ppp, ppp) for s in seeds for m in ("ssfnet", "ssfnet-baseline")]
     todo += [(m, s, ppp, ppp) for s in seeds for m in TABLE2 if m != "ssfnet"]
     todo += [(m, s, ppp, ppp) for s in seeds for m in TABLE1 if m != "ssfnet-baseline"]
-    for s in seeds:
+    for s in tseeds:
         todo += [(m, s, "lip", t) for m in ("ssfnet", "ssfnet-baseline") for t in ("lip", "ppss")]
-    todo += [("ssfnet", s, "ppss", "ppss") for s in seeds]
-    todo += [(m, s, "cityscapes", "cityscapes") for s in seeds for m in ("ssfnet", "ssfnet-baseline")]
+    todo += [("ssfnet", s, "ppss", "ppss") for s in tseeds]
+    todo += [(m, s, "cityscapes", "cityscapes") for s in tseeds for m in ("ssfnet", "ssfnet-baseline")]
     return todo
 
 
@@ -32,11 +32,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--profile", default="synthetic", choices=("smoke", "synthetic", "paper"))
     ap.add_argument("--data-root", default=None, help="paper profile: the folder holding the datasets")
+    ap.add_argument("--skip", type=int, default=0, help="start at this entry of the list (the ones before are cached)")
     a = ap.parse_args(argv)
     import torch
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     from personseg.parsing import run
-    todo = runs(a.profile)
+    todo = runs(a.profile)[a.skip:]
     print(f"{len(todo)} runs", flush=True)
     t0 = time.perf_counter()
     for model, seed, ds, test in todo:
