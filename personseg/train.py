@@ -21,12 +21,12 @@ from .core import atomic_path, atomic_write_text, cache_dir, config_hash, create
 from .data.sample import IGNORE_INDEX, mask_to_edge
 
 # %% auto #0
-__all__ = ['VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples', 'DomainBatchSampler',
-           'TrainDataset', 'build_dataset', 'is_clip_config', 'ClipPair', 'collate_pairs', 'clip_inputs',
-           'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total', 'poly_lr', 'make_optimizer',
-           'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'import_plugins',
-           'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed', 'default_inputs_fn', 'Trainer',
-           'fit_cached', 'config_from_args', 'main']
+__all__ = ['VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples',
+           'DomainBatchSampler', 'TrainDataset', 'build_dataset', 'is_clip_config', 'ClipPair', 'collate_pairs',
+           'clip_inputs', 'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total', 'poly_lr',
+           'make_optimizer', 'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint',
+           'import_plugins', 'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed', 'default_inputs_fn',
+           'Trainer', 'fit_cached', 'config_from_args', 'main']
 
 # %% ../nbs/30_train.ipynb #8ed6098b
 _NO_HASH = ("num_workers", "device", "ckpt_every", "keep_ckpts", "log_every", "find_unused")
@@ -255,13 +255,15 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
 
 # %% ../nbs/30_train.ipynb #967a7736
 VIDEO_DATA = ("synthetic_videos",)   # clip data names besides the DAVIS-layout datasets
+FRAME_VIDEO_DATA = ("pp_humanseg14k",)   # frame datasets whose file names carry the video (grouped by personseg.video.FrameSequences)
 
 def is_clip_config(cfg: TrainConfig) -> bool:
     "True when `cfg.data` is a video set (synthetic videos or a DAVIS-layout dataset such as MVPS)."
     if cfg.data in VIDEO_DATA: return True
     if cfg.data == "synthetic": return False
     from personseg.data.formats import get_spec
-    return get_spec(cfg.data).layout == "video"
+    spec = get_spec(cfg.data)
+    return spec.layout == "video" or spec.name in FRAME_VIDEO_DATA
 
 class ClipPair:
     "Clip dict → pair sample: target frame `t` (random after the reference, or the last) and its reference frame(s)."
@@ -311,9 +313,13 @@ def build_clip_dataset(cfg: TrainConfig, n_refs: int = 1, gap: int = 5) -> Train
         from personseg.data.synthetic import SyntheticVideos
         base, pick = SyntheticVideos(cfg.n_train, cfg.n_frames, cfg.size, cfg.data_seed), ClipPair(n_refs, gap, "random")
     else:
-        from personseg.data.formats import open_dataset
+        from personseg.data.formats import get_spec, open_dataset
         kw = {"split": "train", **cfg.data_kw}
-        base = open_dataset(cfg.data, root=cfg.data_root, clip_len=gap + 1, stride=1, with_first=True, **kw)
+        if get_spec(cfg.data).layout == "video":
+            base = open_dataset(cfg.data, root=cfg.data_root, clip_len=gap + 1, stride=1, with_first=True, **kw)
+        else:                      # frames grouped into videos by their names (PP-HumanSeg14K)
+            from personseg.video import FrameSequences
+            base = FrameSequences(open_dataset(cfg.data, root=cfg.data_root, **{"target": "person", **kw}), clip_len=gap + 1, with_first=True)
         pick = ClipPair(n_refs, gap, "last")
     return TrainDataset(base, v2.Compose([aug, pick]), seed=cfg.seed)
 

@@ -21,7 +21,7 @@ from .data.sample import IGNORE_INDEX
 
 # %% auto #0
 __all__ = ['PDNET_PROFILES', 'TEST_SEED', 'TEST_SETS', 'PAPER', 'JF_COLUMNS', 'DAVIS_COLUMNS', 'ROWS', 'PDNetStream',
-           'predict_clip', 'naive_clip', 'FrameSequences', 'export_synthetic_videos', 'video_sequences',
+           'predict_clip', 'naive_clip', 'stream_fps', 'FrameSequences', 'export_synthetic_videos', 'video_sequences',
            'evaluate_sequence', 'evaluate_video', 'pdnet_profile', 'train_config', 'test_sequences', 'run',
            'paper_cells']
 
@@ -105,11 +105,39 @@ def naive_clip(model: nn.Module, frames) -> Tensor:
         outs.append(model(refs if n > 1 else refs[:, 0], f[None])["out"])
     return torch.cat(outs, 0)
 
+# %% ../nbs/35_video.ipynb #adaac216
+@torch.no_grad()
+def stream_fps(model: str | nn.Module = "pdnet-r50",   # a registered name (built with random weights) or a model
+               size: int = 480,                       # square frame size
+               frames: int = 4,                       # timed frames
+               warmup: int = 1, device="cpu", seed: int = 0, **model_kw) -> dict:
+    "Median per-frame seconds and FPS of `PDNetStream.step` and of the naive per-frame call, and their ratio."
+    from personseg.core import create_model
+    torch.manual_seed(seed)
+    net = (create_model(model, **model_kw) if isinstance(model, str) else model).to(device).eval()
+    n = int(getattr(net.config, "n_refs", 1))
+    x = torch.randn(warmup + frames + 1, 3, size, size, device=device)
+    sync = (lambda: torch.cuda.synchronize()) if torch.device(device).type == "cuda" else (lambda: None)
+    def timed(fn):
+        ts = []
+        for t in range(1, len(x)):
+            sync(); t0 = time.perf_counter(); fn(t); sync(); ts.append(time.perf_counter() - t0)
+        return float(np.median(ts[warmup:]))
+    refs = lambda t: x[[0, max(0, t - net.config.ref_gap)]][None] if n == 2 else x[0:1]
+    naive = timed(lambda t: net(refs(t), x[t:t + 1]))
+    s = PDNetStream(net); s.start(x[0:1])
+    stream = timed(lambda t: s.step(x[t:t + 1]))
+    return dict(model=model if isinstance(model, str) else type(model).__name__, size=size, n_refs=n, frames=frames,
+                naive_s=naive, stream_s=stream, naive_fps=1 / naive, stream_fps=1 / stream, ratio=stream / naive)
+
 # %% ../nbs/35_video.ipynb #cbc6f361
 class FrameSequences(torch.utils.data.Dataset):
     "A frame dataset whose `load(i)` meta names a `sequence` (PP-HumanSeg14K) as one `make_clip` per sequence."
     def __init__(self, frames,                      # e.g. open_dataset("pp_humanseg14k", split="test")
-                 transform=None):
+                 transform=None,
+                 clip_len: int | None = None,       # frames per item; None = whole sequences (evaluation)
+                 stride: int = 1,                   # start-to-start step of the windows
+                 with_first: bool = False):         # prepend the sequence's first frame (training windows, as VideoFolders)
         from personseg.data.sample import make_clip
         if not hasattr(frames, "load"): raise TypeError(f"FrameSequences needs a dataset with load(i) -> (image, labels, meta); got {type(frames).__name__}")
         self.frames, self.transform, self._make = frames, transform, make_clip
@@ -120,13 +148,19 @@ class FrameSequences(torch.utils.data.Dataset):
         if not seqs: raise ValueError("FrameSequences: the frame dataset is empty")
         self.sequences = {s: [i for _, i in sorted(v)] for s, v in sorted(seqs.items())}
         self.names = list(self.sequences)
+        self.clip_len, self.with_first = clip_len, bool(with_first)
+        self.clips = [(s, 0) for s in self.names] if clip_len is None else \
+                     [(s, k) for s in self.names for k in range(0, len(self.sequences[s]) - clip_len + 1, max(1, int(stride)))]
+        if not self.clips: raise ValueError(f"FrameSequences: no sequence has {clip_len} frames")
 
-    def __len__(self): return len(self.names)
+    def __len__(self): return len(self.clips)
 
     def __getitem__(self, k: int) -> dict:
-        name = self.names[k]
+        name, start = self.clips[k]
+        idx = self.sequences[name] if self.clip_len is None else self.sequences[name][start:start + self.clip_len]
+        if self.with_first and start > 0: idx = [self.sequences[name][0]] + list(idx)
         imgs, masks, ids = [], [], []
-        for i in self.sequences[name]:
+        for i in idx:
             img, lbl, meta = self.frames.load(i)
             imgs.append(img); masks.append((lbl != 0).astype(np.uint8) * np.where(lbl == IGNORE_INDEX, IGNORE_INDEX, 1).astype(np.uint8)); ids.append(meta["id"])
         c = self._make(imgs, masks, ref=0, dataset=self.frames.spec.name, sequence=name, frame_ids=ids, index=k)
