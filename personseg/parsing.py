@@ -79,7 +79,7 @@ def ssfnet_profile(profile: str | dict, **overrides) -> dict:
     p["seeds"], p["transfer_seeds"], p["scales"] = tuple(p["seeds"]), tuple(p["transfer_seeds"]), tuple(float(s) for s in p["scales"])
     return p
 
-# %% ../nbs/34_parsing.ipynb #eaa99044
+# %% ../nbs/34_parsing.ipynb #c250716a
 def paper_epochs(model: str, **model_kw) -> int:
     "The epochs the paper trains registered model `model` for (built on the meta device: no weights allocated)."
     with torch.device("meta"): return int(create_model(model, **model_kw).config.paper_epochs)
@@ -100,7 +100,7 @@ def train_config(model: str,                       # registered name, e.g. 'ssfn
               batch_size=p["batch_size"], lr=p["lr"], seed=seed, data_seed=seed)
     if p["real"]:
         kw.update(data=spec.name, data_root=str(Path(data_root) / spec.folder) if data_root else None,
-                  data_kw={"split": "train"}, epochs=ep)
+                  data_kw={"split": "train"}, epochs=max(1, round(p["epochs"] * ep / 100)))
     else:
         kw.update(data="synthetic", data_kw={"target": STANDINS[spec.name]}, n_train=p["n_train"],
                   max_steps=max(1, round(p["steps"] * ep / 100)))

@@ -81,3 +81,17 @@ def test_multiscale_with_one_scale_no_flip_is_single_scale():
     assert a["cm"] == b["cm"] and a["miou"] == b["miou"]
     c = evaluate_parsing(net, ds, scales=(0.75, 1.0, 1.25), flip=True, batch_size=4)
     assert sum(map(sum, c["cm"])) == sum(map(sum, a["cm"]))
+
+
+def test_paper_profile_reads_the_real_layout(tmp_path, monkeypatch):
+    """The `paper` profile's code path (real loaders under data_root, epochs, eval on the val split), shrunk:
+    synthetic people exported in PASCAL-Person-Part's on-disk layout stand in for the dataset."""
+    from personseg.data.formats import export, get_spec
+    monkeypatch.setenv("PERSONSEG_CACHE", str(tmp_path / "cache"))
+    export(tmp_path / "data" / get_spec("pascal_person_part").folder, "pascal_person_part", n=4, size=(64, 64))
+    P = ssfnet_profile("paper", backbone="resnet18", width=0.0625, size=64, epochs=1, batch_size=2, scales=(1.0, 1.25))
+    cfg = train_config("ssfnet", P, data_root=str(tmp_path / "data"))
+    assert (cfg.data, cfg.epochs, cfg.max_steps, cfg.data_kw) == ("pascal_person_part", 1, None, {"split": "train"})
+    r = parsing.run("ssfnet", P, 0, data_root=str(tmp_path / "data"), device="cpu")
+    assert len(r["per_image"]) == 4 and len(r["classes"]) == 7 and 0 <= r["miou"] <= 1
+    assert r["run"] in [p.name for p in (tmp_path / "cache" / "runs").iterdir()]
