@@ -259,9 +259,9 @@ def evaluate_video(model: nn.Module, sequences, size: int | None = 480, frames: 
 
 # %% ../nbs/35_video.ipynb #19777d77
 PDNET_PROFILES = {
-    "smoke": dict(backbone="resnet18", width=0.25, ipda_stride=2, size=48, n_train=8, n_frames=3, image_n=8, batch_size=2,
+    "smoke": dict(backbone="resnet18", width=0.25, ipda_stride=2, size=48, n_train=8, n_frames=3, image_n=8, batch_size=4,
                   steps=3, epochs=None, lr=1e-3, backbone_lr_mult=1.0, image_lr=1e-3, seeds=(0,),
-                  sem=dict(steps=2, size=32, n=8, batch_size=2, width=0.25), test_n=2, test_frames=4, test_size=(40, 56),
+                  sem=dict(steps=40, size=32, n=16, batch_size=4, width=0.25), test_n=2, test_frames=4, test_size=(40, 56),
                   data="synthetic_videos", image_data=("synthetic",), bench_size=48),
     "synthetic": dict(backbone="resnet18", width=0.5, ipda_stride=2, size=96, n_train=2000, n_frames=4, image_n=2000, batch_size=4,
                       steps=300, epochs=None, lr=1e-3, backbone_lr_mult=1.0, image_lr=1e-3, seeds=(0, 1),
