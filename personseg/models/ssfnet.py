@@ -88,12 +88,12 @@ class SSFNetBlock(nn.Module):
                  fusion: str = "smm",               # "h" | "hl" | "smm" (Table 2, top)
                  tail: str = "ram",                 # "none" | "ch" | "l" | "ram" (Table 2, middle)
                  scales: Sequence[int] = (0, 1),    # SMM branches (Table 2, bottom: (0, 1, 2) = 3D, (-1, 0, 1) = 3U)
-                 hourglass_depth: int = 2):         # depth of the CH tail's hourglass (lowest at ¼, as the RAM)
+                 hourglass_depth: int = 2):         # depth of the CH tail's hourglass stack (lowest at ¼, as the RAM)
         super().__init__()
         self.fusion, self.tail, self.scales = fusion, tail, tuple(scales)
         self.smm = SMM(c, self.scales, modulate=fusion == "smm")
         if tail in ("l", "ram"): self.ram = RAM(c, len(self.scales), self.scales.index(0), low_concat=tail == "ram")
-        elif tail == "ch": self.hourglass = Hourglass(c, hourglass_depth)
+        elif tail == "ch": self.hourglass = HourglassStack(c, 1, hourglass_depth)   # Newell's: hourglass → residual → 1×1 CBR
         elif tail != "none": raise ValueError(f"unknown tail {tail!r}; expected 'none', 'ch', 'l' or 'ram'")
 
     def forward(self, low: torch.Tensor,    # (B,C,H,W) low-level features of this branch
