@@ -39,13 +39,17 @@ def main(argv=None):
     from personseg.parsing import run
     todo = runs(a.profile)[a.skip:]
     print(f"{len(todo)} runs", flush=True)
-    t0 = time.perf_counter()
+    t0, failed = time.perf_counter(), []
     for model, seed, ds, test in todo:
         t = time.perf_counter()
-        r = run(model, a.profile, seed, data_root=a.data_root, dataset=ds, test=test)
+        try: r = run(model, a.profile, seed, data_root=a.data_root, dataset=ds, test=test)
+        except (FloatingPointError, RuntimeError) as e:   # report and go on: the notebook that needs it will show the error
+            failed.append((model, seed, ds)); print(f"{model:20s} seed {seed} {ds}->{test}: FAILED {type(e).__name__}: {e}", flush=True)
+            continue
         print(f"{model:20s} seed {seed} {ds}->{test}: mIoU {100 * r['miou']:.2f} (single scale {100 * r['miou_ss']:.2f}) "
               f"({time.perf_counter() - t:.0f}s, {time.perf_counter() - t0:.0f}s total)", flush=True)
-    print(f"all done in {time.perf_counter() - t0:.0f}s", flush=True)
+    print(f"all done in {time.perf_counter() - t0:.0f}s" + (f"; {len(failed)} failed: {failed}" if failed else ""), flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
