@@ -50,6 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_metrics.py
 	$(BIN)/python scripts/bench_trisenet.py
 	$(BIN)/python scripts/bench_trisenet.py --channels-last --fold-bn
+	$(BIN)/python scripts/bench_ssfnet.py
+	$(BIN)/python scripts/bench_pdnet.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab nbs
