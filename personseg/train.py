@@ -831,7 +831,8 @@ _FLAGS = {  # flag -> (TrainConfig field, type)
     "batch_size": ("batch_size", int), "epochs": ("epochs", int), "steps": ("max_steps", int), "lr": ("lr", float),
     "momentum": ("momentum", float), "weight_decay": ("weight_decay", float), "seed": ("seed", int),
     "workers": ("num_workers", int), "device": ("device", str), "ckpt_every": ("ckpt_every", int),
-    "log_every": ("log_every", int), "keep_ckpts": ("keep_ckpts", int)}
+    "log_every": ("log_every", int), "keep_ckpts": ("keep_ckpts", int),
+    "n_frames": ("n_frames", int), "video_per_image": ("video_per_image", int), "image_lr": ("image_lr", float)}
 
 def config_from_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, argparse.Namespace]:
     "Parse the CLI flags into a `TrainConfig` (JSON `--config` first, flags override) and the remaining options."
@@ -840,7 +841,7 @@ def config_from_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, ar
     ap.add_argument("--config", help="JSON file with TrainConfig fields; flags below override it")
     for flag, (name, typ) in _FLAGS.items():
         ap.add_argument("--" + flag.replace("_", "-"), dest=flag, type=typ, default=None, help=f"TrainConfig.{name}")
-    for flag in ("model_kw", "loss_kw", "data_kw"):
+    for flag in ("model_kw", "loss_kw", "data_kw", "image_data"):
         ap.add_argument("--" + flag.replace("_", "-"), dest=flag, type=json.loads, default=None, help=f"TrainConfig.{flag} as JSON")
     ap.add_argument("--domain-batches", action=argparse.BooleanOptionalAction, default=None, help="one shot domain per mini-batch (§IV-B)")
     ap.add_argument("--amp", action=argparse.BooleanOptionalAction, default=None, help="fp16 autocast on CUDA")
@@ -855,7 +856,7 @@ def config_from_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, ar
     if not isinstance(d, dict): raise ValueError(f"{a.config}: expected a JSON object of TrainConfig fields")
     for flag, (name, _) in _FLAGS.items():
         if getattr(a, flag) is not None: d[name] = getattr(a, flag)
-    for flag in ("model_kw", "loss_kw", "data_kw", "domain_batches", "amp", "find_unused"):
+    for flag in ("model_kw", "loss_kw", "data_kw", "image_data", "domain_batches", "amp", "find_unused"):
         if getattr(a, flag) is not None: d[flag] = getattr(a, flag)
     plugins = [str(Path(p).resolve()) if (p.endswith(".py") or os.sep in p) else p for p in a.plugin]
     if plugins: d["plugins"] = list(d.get("plugins", [])) + [p for p in plugins if p not in d.get("plugins", [])]
