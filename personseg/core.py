@@ -12,9 +12,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['project_root', 'data_root', 'cache_dir', 'figures_dir', 'atomic_path', 'atomic_write_bytes', 'atomic_write_text',
-           'seed_everything', 'get_device', 'config_hash', 'register_model', 'list_models', 'model_builder',
-           'create_model']
+__all__ = ['DATA_VERSION', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'atomic_path', 'atomic_write_bytes',
+           'atomic_write_text', 'seed_everything', 'get_device', 'config_hash', 'register_model', 'list_models',
+           'model_builder', 'create_model']
 
 # %% ../nbs/00_core.ipynb #4851d880
 def project_root() -> Path:
@@ -34,12 +34,17 @@ def data_root() -> Path:
     env = os.environ.get("PERSONSEG_DATA")
     return Path(env).expanduser().resolve() if env else project_root() / "data"
 
-def cache_dir() -> Path:
-    "Cache for trained models and runs: `$PERSONSEG_CACHE`, `<root>/.cache` in a checkout, else `~/.cache/personseg`."
+DATA_VERSION = 1   # version of what the synthetic generator draws; pinned by `personseg.data.synthetic.data_fingerprint`
+
+def cache_dir(version: int | None = None) -> Path:   # data version (default `DATA_VERSION`); 1 is the cache root itself
+    "Cache for trained models, runs and generated data: `$PERSONSEG_CACHE`, `<root>/.cache` in a checkout, else `~/.cache/personseg`; `data-v<N>/` inside it from data version 2 on."
     env = os.environ.get("PERSONSEG_CACHE")
     if env: p = Path(env).expanduser()
     elif (project_root() / "settings.ini").exists(): p = project_root() / ".cache"
     else: p = Path.home() / ".cache" / "personseg"
+    v = DATA_VERSION if version is None else int(version)
+    if v < 1: raise ValueError(f"data version must be >= 1, got {v}")
+    if v > 1: p = p / f"data-v{v}"
     p.mkdir(parents=True, exist_ok=True)
     return p.resolve()
 

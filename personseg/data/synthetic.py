@@ -18,7 +18,8 @@ from .sample import PERSON_PARTS, make_sample, make_clip, mask_to_edge
 from ..faces import DOMAINS, DOMAIN_RANGES, grade_domain
 
 # %% auto #0
-__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'render_person', 'SyntheticPeople', 'render_clip', 'SyntheticVideos']
+__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'DATA_FINGERPRINTS', 'render_person', 'SyntheticPeople', 'render_clip',
+           'SyntheticVideos', 'data_fingerprint']
 
 # %% ../../nbs/01_data.synthetic.ipynb #74292617
 FINE_PARTS = (
@@ -1012,3 +1013,20 @@ class SyntheticVideos(Dataset):
         c["domain"] = r["domain"]
         return c
     def __repr__(self): return f"SyntheticVideos(n={self.n}, n_frames={self.n_frames}, size={self.size}, seed={self.seed})"
+
+# %% ../../nbs/01_data.synthetic.ipynb #e8888f6a
+DATA_FINGERPRINTS = {1: "959be9fa40b144250504453f9bbe00ea316b55d5fd7e18e8c3d8a9761ba08d16"}   # DATA_VERSION -> data_fingerprint()
+
+def data_fingerprint(n: int = 6,     # stills, one per shot domain in turn
+                     size: int = 64, # square side of every still and frame
+                     ) -> str:       # SHA-256 hex digest
+    "Fingerprint of what the generator draws: images, fine labels, edges and face boxes of `n` stills and a 3-frame clip."
+    import hashlib
+    h = hashlib.sha256()
+    for i in range(n):
+        r = render_person(0, i, size, domain=i % len(DOMAINS))
+        for k in ("image", "fine", "edge"): h.update(np.ascontiguousarray(r[k]).tobytes())
+        h.update(b"none" if r["face_box"] is None else np.asarray(r["face_box"], np.float32).tobytes())
+    c = render_clip(0, 0, 3, size)
+    for k in ("frames", "fine"): h.update(np.ascontiguousarray(np.stack(c[k])).tobytes())
+    return h.hexdigest()
