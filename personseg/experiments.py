@@ -17,8 +17,9 @@ from .reproduce import check_profile
 from .faces import DOMAINS
 
 # %% auto #0
-__all__ = ['TRISENET_PROFILES', 'TEST_SEED_OFFSET', 'MULTI_DOMAIN', 'trisenet_profile', 'model_name', 'train_config', 'test_set',
-           'run', 'seed_stats', 'compare', 'mean_std_table', 'runs_csv', 'bar_compare', 'write_item']
+__all__ = ['TRISENET_PROFILES', 'TEST_SEED_OFFSET', 'MULTI_DOMAIN', 'select_profile', 'trisenet_profile', 'model_name',
+           'train_config', 'test_set', 'run', 'seed_stats', 'compare', 'mean_std_table', 'runs_csv', 'bar_compare',
+           'write_item']
 
 # %% ../nbs/33_experiments.ipynb #ecbbf5c4
 TRISENET_PROFILES = {
@@ -31,15 +32,21 @@ TRISENET_PROFILES = {
 }
 TEST_SEED_OFFSET = 10_000   # synthetic test images: data seed + this, never seen in training
 
-def trisenet_profile(profile: str, **overrides) -> dict:
-    "The TriSeNet-family settings of `profile` (a copy), with `overrides` applied (unknown keys rejected)."
-    check_profile(profile)
-    p = copy.deepcopy(TRISENET_PROFILES[profile])
+def select_profile(table: dict,         # profile name -> settings (e.g. TRISENET_PROFILES)
+                   profile: str | dict,  # a profile name, or settings already selected (copied as they are)
+                   overrides: dict,      # settings to change; unknown keys are rejected
+                   ) -> dict:
+    "A copy of `table[profile]` (or of the dict `profile`) with `overrides` applied and `seeds` a tuple; every family's profiles use it."
+    p = copy.deepcopy(profile) if isinstance(profile, dict) else copy.deepcopy(table[check_profile(profile)])
     bad = set(overrides) - set(p)
     if bad: raise KeyError(f"unknown profile setting(s) {sorted(bad)}; expected some of {sorted(p)}")
     p.update(overrides)
     p["seeds"] = tuple(p["seeds"])
     return p
+
+def trisenet_profile(profile: str | dict, **overrides) -> dict:
+    "The TriSeNet-family settings of `profile` (a copy), with `overrides` applied (unknown keys rejected)."
+    return select_profile(TRISENET_PROFILES, profile, overrides)
 
 def model_name(family: str, profile: dict) -> str:
     "Registered name of `family` (e.g. 'mdtrisenet') with the profile's backbone: 'mdtrisenet-x39'."

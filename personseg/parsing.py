@@ -4,7 +4,7 @@
 
 # %% ../nbs/34_parsing.ipynb #b629cbcd
 from __future__ import annotations
-import copy, json
+import json
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -15,12 +15,11 @@ from torch import nn
 from torchvision import tv_tensors
 
 from .core import atomic_write_text, cache_dir, config_hash, create_model, get_device
-from .reproduce import check_profile
 from .data.sample import IGNORE_INDEX
 from .data.formats import get_spec, fine_to_dataset_lut, open_dataset, export
 from .data.transforms import eval_transforms, swap_lut
 from .metrics import confusion_matrix, per_class_iou, paired_ttest
-from .experiments import TEST_SEED_OFFSET
+from .experiments import TEST_SEED_OFFSET, select_profile
 
 # %% auto #0
 __all__ = ['STANDINS', 'PSP_SCALES', 'EVAL_SPLIT', 'SSFNET_PROFILES', 'LABEL_MAPS', 'synthetic_lut', 'SyntheticParsing',
@@ -71,12 +70,8 @@ SSFNET_PROFILES = {
 
 def ssfnet_profile(profile: str | dict, **overrides) -> dict:
     "The SSFNet settings of `profile` (a copy; a dict passes through), with `overrides` applied (unknown keys rejected)."
-    if isinstance(profile, dict): p = copy.deepcopy(profile)
-    else: check_profile(profile); p = copy.deepcopy(SSFNET_PROFILES[profile])
-    bad = set(overrides) - set(p)
-    if bad: raise KeyError(f"unknown profile setting(s) {sorted(bad)}; expected some of {sorted(p)}")
-    p.update(overrides)
-    p["seeds"], p["transfer_seeds"], p["scales"] = tuple(p["seeds"]), tuple(p["transfer_seeds"]), tuple(float(s) for s in p["scales"])
+    p = select_profile(SSFNET_PROFILES, profile, overrides)
+    p["transfer_seeds"], p["scales"] = tuple(p["transfer_seeds"]), tuple(float(s) for s in p["scales"])
     return p
 
 # %% ../nbs/34_parsing.ipynb #c250716a

@@ -728,32 +728,13 @@ class Trainer:
         if last is not None: self.restore(last)
         else: seed_everything(cfg.seed); self.step, self.history, self._window = 0, [], {"n": 0, "sums": {}}
         net = self.model
-        if self.clips: return self._fit_clips(net, out_dir, progress, stop_after)
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
             net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids, find_unused_parameters=cfg.find_unused)
-        loader = torch.utils.data.DataLoader(self.dataset, batch_sampler=self.sampler, collate_fn=collate_samples,
-                                             num_workers=cfg.num_workers, pin_memory=self.device.type == "cuda",
-                                             generator=torch.Generator().manual_seed(cfg.seed))
         bar = tqdm(total=self.total_steps, initial=self.step, desc=f"train {cfg.model}", disable=not progress or self.rank != 0,
                    dynamic_ncols=True, leave=True)
         self.model.train()
-        stop = False
-        try:
-            while self.step < self.total_steps and not stop:
-                epoch, skip = divmod(self.step, self.steps_per_epoch)
-                self.sampler.set_epoch(epoch, skip); self.dataset.set_epoch(epoch)
-                for b, batch in enumerate(loader, start=skip):
-                    rec = self.train_step(net, batch, epoch, b)
-                    self.step += 1
-                    row = self._log(rec)
-                    bar.update(1)
-                    if row is not None: bar.set_postfix(loss=f"{row['loss']:.4f}", lr=f"{row['lr']:.2e}", refresh=False)
-                    for cb in self.callbacks: cb(self, rec)
-                    stop = stop_after is not None and self.step >= stop_after
-                    done = self.step >= self.total_steps
-                    if out_dir is not None and (done or stop or (cfg.ckpt_every and self.step % cfg.ckpt_every == 0)): self.save(out_dir)
-                    if done or stop: break
+        try: (self._loop_clips if self.clips else self._loop_images)(net, bar, out_dir, stop_after)
         finally: bar.close()
         return self.history
 
@@ -761,38 +742,40 @@ class Trainer:
         return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.cfg.num_workers,
                                            pin_memory=self.device.type == "cuda", generator=torch.Generator().manual_seed(self.cfg.seed))
 
-    def _fit_clips(self, net: nn.Module, out_dir: Path | None, progress: bool, stop_after: int | None) -> list[dict]:
+    def _end_step(self, rec: dict, bar, out_dir: Path | None, stop_after: int | None) -> bool:
+        "After an iteration: count it, log, progress, callbacks, checkpoint; True when the run stops here."
+        self.step += 1
+        row = self._log(rec)
+        bar.update(1)
+        if row is not None: bar.set_postfix(loss=f"{row['loss']:.4f}", lr=f"{row['lr']:.2e}", refresh=False)
+        for cb in self.callbacks: cb(self, rec)
+        stop = stop_after is not None and self.step >= stop_after
+        done = self.step >= self.total_steps
+        if out_dir is not None and (done or stop or (self.cfg.ckpt_every and self.step % self.cfg.ckpt_every == 0)): self.save(out_dir)
+        return done or stop
+
+    def _loop_images(self, net: nn.Module, bar, out_dir: Path | None, stop_after: int | None) -> None:
+        "The image loop: epochs of the (domain) batch sampler, resumed mid-epoch by skipping the batches already done."
+        loader = self._loader(self.dataset, self.sampler, collate_samples)
+        while self.step < self.total_steps:
+            epoch, skip = divmod(self.step, self.steps_per_epoch)
+            self.sampler.set_epoch(epoch, skip); self.dataset.set_epoch(epoch)
+            for b, batch in enumerate(loader, start=skip):
+                if self._end_step(self.train_step(net, batch, epoch, b), bar, out_dir, stop_after): return
+
+    def _loop_clips(self, net: nn.Module, bar, out_dir: Path | None, stop_after: int | None) -> None:
         "The clip loop: the mixed schedule over the video stream and (when set) the image stream."
-        cfg = self.cfg
-        if self.world > 1:
-            ids = [self.device.index] if self.device.type == "cuda" else None
-            net = nn.parallel.DistributedDataParallel(self.model, device_ids=ids, find_unused_parameters=cfg.find_unused)
         streams = {"video": [self.dataset, self.sampler, None, None]}      # dataset, sampler, iterator, next index
         if self.image_dataset is not None: streams["image"] = [self.image_dataset, self.image_sampler, None, None]
-        bar = tqdm(total=self.total_steps, initial=self.step, desc=f"train {cfg.model}", disable=not progress or self.rank != 0,
-                   dynamic_ncols=True, leave=True)
-        self.model.train()
-        try:
-            while self.step < self.total_steps:
-                kind, k = mixed_schedule(self.step, cfg.video_per_image, self.image_dataset is not None)
-                st = streams[kind]
-                epoch, skip = divmod(k, st[1].batches_per_epoch)
-                if st[2] is None or st[3] != k or skip == 0:          # (re)start the stream at its epoch and batch
-                    st[1].set_epoch(epoch, skip); st[0].set_epoch(epoch)
-                    st[2] = iter(self._loader(st[0], st[1], collate_pairs))
-                batch = next(st[2]); st[3] = k + 1
-                rec = self.train_step(net, batch, epoch, skip, kind)
-                self.step += 1
-                row = self._log(rec)
-                bar.update(1)
-                if row is not None: bar.set_postfix(loss=f"{row['loss']:.4f}", lr=f"{row['lr']:.2e}", refresh=False)
-                for cb in self.callbacks: cb(self, rec)
-                stop = stop_after is not None and self.step >= stop_after
-                done = self.step >= self.total_steps
-                if out_dir is not None and (done or stop or (cfg.ckpt_every and self.step % cfg.ckpt_every == 0)): self.save(out_dir)
-                if done or stop: break
-        finally: bar.close()
-        return self.history
+        while self.step < self.total_steps:
+            kind, k = mixed_schedule(self.step, self.cfg.video_per_image, self.image_dataset is not None)
+            st = streams[kind]
+            epoch, skip = divmod(k, st[1].batches_per_epoch)
+            if st[2] is None or st[3] != k or skip == 0:          # (re)start the stream at its epoch and batch
+                st[1].set_epoch(epoch, skip); st[0].set_epoch(epoch)
+                st[2] = iter(self._loader(st[0], st[1], collate_pairs))
+            batch = next(st[2]); st[3] = k + 1
+            if self._end_step(self.train_step(net, batch, epoch, skip, kind), bar, out_dir, stop_after): return
 
 # %% ../nbs/30_train.ipynb #4bfc5b76
 @contextlib.contextmanager

@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_video.ipynb #539d8161
 from __future__ import annotations
-import copy, json, time
+import json, time
 from collections import deque
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 
 from .core import atomic_write_text, cache_dir, config_hash, get_device
-from .reproduce import check_profile
+from .experiments import select_profile
 from .metrics import boundary_f_batch, db_statistics, jaccard_batch
 from .data.sample import IGNORE_INDEX
 
@@ -139,11 +139,11 @@ class FrameSequences(torch.utils.data.Dataset):
                  stride: int = 1,                   # start-to-start step of the windows
                  with_first: bool = False):         # prepend the sequence's first frame (training windows, as VideoFolders)
         from personseg.data.sample import make_clip
+        from personseg.data.formats import _sequence_of
         if not hasattr(frames, "load"): raise TypeError(f"FrameSequences needs a dataset with load(i) -> (image, labels, meta); got {type(frames).__name__}")
         self.frames, self.transform, self._make = frames, transform, make_clip
         seqs: dict[str, list[tuple[str, int]]] = {}
         for i, (ip, _, sid) in enumerate(frames.items):
-            from personseg.data.formats import _sequence_of
             seqs.setdefault(_sequence_of(Path(str(sid)).name), []).append((str(sid), i))
         if not seqs: raise ValueError("FrameSequences: the frame dataset is empty")
         self.sequences = {s: [i for _, i in sorted(v)] for s, v in sorted(seqs.items())}
@@ -276,14 +276,9 @@ PDNET_PROFILES = {
 TEST_SEED = 10_000          # synthetic test clips: render_clip seed, never used for training
 TEST_SETS = {"mvps": "val", "pp_humanseg14k": "test"}   # the split each video set is evaluated on
 
-def pdnet_profile(profile: str, **overrides) -> dict:
+def pdnet_profile(profile: str | dict, **overrides) -> dict:
     "The PDNet settings of `profile` (a copy), with `overrides` applied (unknown keys rejected)."
-    check_profile(profile)
-    p = copy.deepcopy(PDNET_PROFILES[profile])
-    bad = set(overrides) - set(p)
-    if bad: raise KeyError(f"unknown profile setting(s) {sorted(bad)}; expected some of {sorted(p)}")
-    p.update(overrides); p["seeds"] = tuple(p["seeds"])
-    return p
+    return select_profile(PDNET_PROFILES, profile, overrides)
 
 def _weights(data_root, name: str) -> str | None:
     if not data_root: return None
