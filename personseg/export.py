@@ -4,7 +4,7 @@
 
 # %% ../nbs/41_export.ipynb #1ce79da4
 from __future__ import annotations
-import copy, os
+import copy, os, warnings
 from collections import deque
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -204,7 +204,11 @@ def export_onnx(model: nn.Module | str,       # a model, or a registered name (b
     opset = int(opset or OPSET)
     was = model.training
     try:
-        with atomic_path(path) as tmp, torch.no_grad():
+        with atomic_path(path) as tmp, torch.no_grad(), warnings.catch_warnings():
+            # the tracer's notes on shape checks it freezes (sizes are fixed by design; the batch stays symbolic, as the
+            # tests check) and the legacy exporter's deprecation notice (see the prose) are expected here
+            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+            warnings.filterwarnings("ignore", message=".*(legacy TorchScript-based ONNX export|feature will be removed)")
             model.eval()
             if dynamo:
                 B = torch.export.Dim("batch", min=1, max=4096)
@@ -346,9 +350,9 @@ class GPUPredictor:
         if len(self.shape) < 4: raise ValueError(f"GPUPredictor: shape must be (B,3,H,W) (or (B,R,3,H,W)), got {self.shape}")
         model = copy.deepcopy(model).eval()                  # the caller's model keeps its dtype and layout
         self.graph_module = export_graph(model, self.shape[-2:], part, route)
+        ex = self.graph_module.example(self.shape[0], self.shape[-2:])   # in fp32, before the conversion
         if self.half: model.half()
         if self.cl: model.to(memory_format=torch.channels_last)
-        ex = self.graph_module.example(self.shape[0], self.shape[-2:])
         self.names = list(self.graph_module.inputs)
         ex[self.names[0]] = torch.zeros(self.shape, device=self.device)
         dt = torch.float16 if self.half else torch.float32
@@ -368,7 +372,7 @@ class GPUPredictor:
 
     @torch.inference_mode()
     def _run(self) -> tuple:
-        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.half):
+        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.half, cache_enabled=False):   # no cast cache inside a graph
             return self.graph_module(*(self.static[k] for k in self.names))
 
     def __call__(self, x: Tensor, **inputs) -> dict[str, Tensor]:
