@@ -46,11 +46,16 @@ def _step_fn(net: nn.Module, x: torch.Tensor, mode: str):
         from personseg.video import PDNetStream
         s = PDNetStream(net); s.start(x)
         return lambda: s.step(x)
-    if mode == "graph":
-        from personseg.export import GPUPredictor      # GPU path only
-        pred = GPUPredictor(net, tuple(x.shape), half=True, channels_last=True, cuda_graph=True)
-        return lambda: pred(x)
+    if mode == "graph": return _predictor(net, x)
     return lambda: net(x)
+
+def _predictor(net: nn.Module, x: torch.Tensor, half: bool = True, channels_last: bool = True, cuda_graph: bool = True):
+    "`personseg.export.GPUPredictor` on `x`'s shape: MDTriSeNet with its learned router, other graph inputs (MCTriSeNet's domain) fixed at 0."
+    from personseg.export import GPUPredictor      # the GPU path only
+    kw = dict(route="learned") if getattr(net, "router", None) is not None else {}
+    pred = GPUPredictor(net, tuple(x.shape), half=half, channels_last=channels_last, cuda_graph=cuda_graph, **kw)
+    extra = {k: torch.zeros_like(pred.static[k]) for k in pred.names[1:]}
+    return lambda: pred(x, **extra)
 
 def bench_model(model: nn.Module | str,  # a registered name (built with random weights) or a model
                 size: int = 256,         # square input size
@@ -75,19 +80,22 @@ def bench_model(model: nn.Module | str,  # a registered name (built with random 
     if mode == "fp16":
         net = net.half().to(memory_format=torch.channels_last)
         x = x.half().contiguous(memory_format=torch.channels_last)
-    ts = []
-    with torch.inference_mode():
-        step = _step_fn(net, x, mode)
-        for _ in range(warmup): step()
-        _sync(device)
-        for _ in range(iters):
-            t0 = time.perf_counter(); step(); _sync(device); ts.append(time.perf_counter() - t0)
+    ts, cudnn_bench = [], torch.backends.cudnn.benchmark
+    try:
+        if device.type == "cuda": torch.backends.cudnn.benchmark = True   # fixed shapes: let cuDNN pick its fastest kernels
+        with torch.inference_mode():
+            step = _step_fn(net, x, mode)
+            for _ in range(warmup): step()
+            _sync(device)
+            for _ in range(iters):
+                t0 = time.perf_counter(); step(); _sync(device); ts.append(time.perf_counter() - t0)
+    finally: torch.backends.cudnn.benchmark = cudnn_bench
     med = statistics.median(ts)
     return dict(model=label + (" (stream)" if stream else ""), kind=_kind(net), device=device.type, mode=mode, batch=batch,
                 size=size, ms=1e3 * med, min_ms=1e3 * min(ts), fps=batch / med, iters=iters,
                 note="per streamed frame (PDNetStream.step); batch = parallel streams" if stream else "")
 
-# %% ../nbs/42_bench.ipynb #cd7ca596
+# %% ../nbs/42_bench.ipynb #8f51eb25
 def _peer_python() -> Path: return project_root() / ".venv-peers" / "bin" / "python"
 def _peer_script() -> Path: return project_root() / "scripts" / "peers" / "mediapipe_bench.py"
 
@@ -118,7 +126,7 @@ def bench_mediapipe(size: int = 256,    # square input image size (MediaPipe's g
     return _peer_row(size, ms=float(d["median_ms"]), min_ms=float(d["min_ms"]), fps=float(d["fps"]), iters=int(d["iters"]),
                      note=f"mediapipe {d['mediapipe_version']}, model_selection=0 (256² network); one image per call: sequential images/s")
 
-# %% ../nbs/42_bench.ipynb #e16ca21b
+# %% ../nbs/42_bench.ipynb #3a898a4d
 GOALS = {"mdtrisenet-r18": ("MDTriSeNet-R18 bs1 fp16 + CUDA graph", 1500.0), "pdnet": ("PDNet streaming 480² bs1", 300.0)}
 
 def _plan(batch: int, iters: int, warmup: int) -> tuple[int, int]:
@@ -131,6 +139,12 @@ def _resolve_device(device: str | torch.device) -> torch.device:
     if d.type == "cuda" and not torch.cuda.is_available(): raise ValueError(f"device {str(device)!r} asked for, but CUDA is not available here")
     if d.type not in ("cpu", "cuda"): raise ValueError(f"device {str(device)!r}: only cpu and cuda are benchmarked")
     return d
+
+def _failed_row(name: str, net: nn.Module, device: torch.device, mode: str, batch: int, size: int, err: Exception) -> dict:
+    "The row of a GPU mode that failed: no numbers, the reason in the note (the rest of the bench still runs)."
+    msg = (str(err).strip().splitlines() or [""])[0][:160]
+    return dict(model=name + (" (stream)" if _is_stream(net) else ""), kind=_kind(net), device=device.type, mode=mode, batch=batch,
+                size=size, ms=None, min_ms=None, fps=None, iters=0, note=f"failed: {type(err).__name__}: {msg}")
 
 def default_models() -> list[str]:
     "The models `run_bench` times by default: those of `DEFAULT_MODELS` that are registered."
@@ -184,7 +198,11 @@ def run_bench(models: Sequence[str] | None = None,     # registered names (defau
         net = built[name]
         if mo == "graph" and _is_stream(net): bar.update(); continue   # no CUDA graph for a stateful stream
         n_it, n_wu = _plan(b, iters, warmup)
-        rows.append(bench_model(net, s, b, dev, iters=n_it, warmup=n_wu, mode=mo, name=name))
+        try: rows.append(bench_model(net, s, b, dev, iters=n_it, warmup=n_wu, mode=mo, name=name))
+        except Exception as e:                          # a GPU mode a model cannot run (or out of memory): say so in its row
+            if mo == "fp32": raise
+            rows.append(_failed_row(name, net, dev, mo, b, s, e))
+            if dev.type == "cuda": torch.cuda.empty_cache()
         bar.update()
     bar.close()
     return rows
@@ -203,7 +221,7 @@ def gpu_goals(rows: Sequence[dict]) -> list[str]:
                    f"{what}: {v:.0f} FPS (goal >= {goal:.0f}): {'met' if v >= goal else 'NOT met'}")
     return out
 
-# %% ../nbs/42_bench.ipynb #748aa247
+# %% ../nbs/42_bench.ipynb #a42714f1
 def machine_info() -> dict:
     "CPU model, torch threads, torch version and GPU name (if any) of this process's machine."
     cpu = platform.processor() or platform.machine()
@@ -216,6 +234,7 @@ def machine_info() -> dict:
 
 def _fmt(v, spec: str) -> str: return "–" if v is None else format(v, spec)
 def _ms(v) -> str: return "–" if v is None else (f"{v:.0f}" if v >= 100 else f"{v:.3g}")
+def _ratio(v) -> str: return "–" if v is None else (f"{v:.2f}×" if v >= 0.1 else f"{v:.2g}×")   # two significant digits below 0.1
 
 COLUMNS = ("model", "kind", "device", "mode", "batch", "input", "latency ms (median, per batch)", "images/s", "× MediaPipe", "× LR-ASPP", "iters", "note")
 
@@ -243,14 +262,14 @@ def to_markdown(rows: Sequence[dict], machine: dict | None = None, date: str | N
         rf = ref.get((r["device"], r["mode"], r["batch"], r["size"]))
         x_ref = fps / rf if fps and rf else None
         cells = [r["model"], r["kind"], r["device"], r["mode"], str(r["batch"]), f"{r['size']}²", _ms(r.get("ms")), _fmt(fps, ".1f"),
-                 _fmt(x_mp, ".2f") + ("×" if x_mp else ""), _fmt(x_ref, ".2f") + ("×" if x_ref else ""), str(r.get("iters", "")),
+                 _ratio(x_mp), _ratio(x_ref), str(r.get("iters", "")),
                  r.get("note", "").replace("|", "\\|")]
         lines.append("| " + " | ".join(cells) + " |")
     if any(r["device"] == "cuda" for r in rows):
         lines += ["", "GPU goals:", ""] + [f"- {g}" for g in gpu_goals(rows)]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/42_bench.ipynb #87b31801
+# %% ../nbs/42_bench.ipynb #53cc0535
 class _UsageError(Exception): pass
 
 class _Parser(argparse.ArgumentParser):
@@ -294,6 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if min(a.batch_sizes) < 1: raise _UsageError(f"--batch-sizes must be >= 1, got {a.batch_sizes}")
         weights = _weights_arg(a.weights)
         for m in models or (): model_builder(m)
+        extra = sorted(set(weights) - set(models or default_models()))
+        if extra: raise _UsageError(f"--weights given for {', '.join(extra)}, which are not benchmarked")
         dev = _resolve_device(a.device)
         out = Path(a.out) if a.out else None
         if out is not None:
@@ -315,6 +336,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(f"{type(e).__name__}: {e.args[0] if isinstance(e, KeyError) and e.args else e}", 1)
     return 0
 
-# %% ../nbs/42_bench.ipynb #39d1b6aa
+# %% ../nbs/42_bench.ipynb #7344c413
 #| eval: false
 if __name__ == "__main__": sys.exit(main())
