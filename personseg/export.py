@@ -22,7 +22,7 @@ from .models.pdnet import PDNet
 # %% auto #0
 __all__ = ['OPSET', 'PDNET_PARTS', 'calibrate_bn', 'SegGraph', 'DomainGraph', 'RoutedGraph', 'PDNetGraph', 'PDNetEncoder',
            'PDNetDecoder', 'export_graph', 'export_onnx', 'onnx_meta', 'onnx_session', 'reference_outputs',
-           'onnx_parity', 'export_pdnet_stream', 'OnnxPDNetStream', 'GPUPredictor']
+           'onnx_parity', 'export_pdnet_stream', 'OnnxPDNetStream', 'main', 'GPUPredictor']
 
 # %% ../nbs/41_export.ipynb #644291ae
 @torch.no_grad()
@@ -332,6 +332,57 @@ class OnnxPDNetStream:
     __call__ = step
 
 # %% ../nbs/41_export.ipynb #42c0578b
+def _check_inputs(model: nn.Module, part: str, size: tuple[int, int]) -> tuple[Tensor, dict]:
+    "A random batch-1 input for `onnx_parity` of `part` (and its other inputs)."
+    x = torch.randn(1, 3, *size)
+    if part == "domain": return x, {"domain": torch.zeros(1, dtype=torch.long)}
+    if part in ("full", "decoder"):
+        R = model.config.n_refs
+        return x, {"reference": torch.randn(1, 3, *size) if R == 1 else torch.randn(1, R, 3, *size)}
+    return x, {}
+
+def main(argv: Sequence[str] | None = None) -> int:
+    "`personseg export`: write a trained (or, with --random, untrained) model as ONNX and check it with onnxruntime."
+    import argparse, sys
+    ap = argparse.ArgumentParser(prog="personseg export", description="Export a model to ONNX (dynamic batch axis) and compare "
+                                 "onnxruntime's outputs with PyTorch's on a random input.")
+    ap.add_argument("--model", default=None, help="shipped or registered name (default: the checkpoint's own)")
+    ap.add_argument("--weights", default=None, help="checkpoint folder, checkpoint.json, run folder or .safetensors")
+    ap.add_argument("--random", action="store_true", help="export the registered architecture --model with random weights")
+    ap.add_argument("--out", required=True, help="the .onnx file; with --stream, a folder for encoder.onnx and decoder.onnx")
+    ap.add_argument("--size", type=int, default=512, help="frame height and width fixed in the file (default 512)")
+    ap.add_argument("--opset", type=int, default=None, help=f"ONNX opset (default {OPSET})")
+    ap.add_argument("--part", choices=PDNET_PARTS, default=None, help="PDNet: the graph to write (default full)")
+    ap.add_argument("--route", choices=("oracle", "learned"), default="oracle",
+                    help="MDTriSeNet: 'oracle' takes the shot domain as an input, 'learned' uses its router")
+    ap.add_argument("--stream", action="store_true", help="PDNet: write its streaming encoder and decoder")
+    ap.add_argument("--no-check", action="store_true", help="skip the onnxruntime parity check")
+    a = ap.parse_args(argv)
+    try:
+        if a.random:
+            if not a.model: raise ValueError("--random needs --model NAME")
+            try: model = create_model(a.model).eval()
+            except KeyError as e: raise ValueError(e.args[0]) from None
+        else:
+            from personseg.api import load_model
+            model = load_model(a.model, a.weights)
+        size = _size(a.size)
+        paths = export_pdnet_stream(model, a.out, size, a.opset) if a.stream else \
+                {"model": export_onnx(model, a.out, size, a.opset, part=a.part, route=a.route)}
+        for p in paths.values():
+            msg = f"{p} ({p.stat().st_size / 2**20:.1f} MiB)"
+            if not a.no_check:
+                x, kw = _check_inputs(model, onnx_meta(p)["part"], size)
+                want, _ = reference_outputs(model, onnx_meta(p)["part"], x, **kw)
+                scale = max(float(v.abs().max()) for v in want.values())
+                msg += f", max abs diff vs PyTorch {onnx_parity(model, p, x, **kw):.1e} (outputs up to {scale:.3g})"
+            print(msg)
+    except (ValueError, OSError, KeyError) as e:
+        print(f"personseg export: error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)
+        return 2
+    return 0
+
+# %% ../nbs/41_export.ipynb #c7d50d6b
 class GPUPredictor:
     "Fast inference of `export_graph(model)`: fp16 + autocast, channels_last, and a CUDA graph replayed per call; fp32 outputs."
     def __init__(self, model: nn.Module,
