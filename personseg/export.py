@@ -249,7 +249,7 @@ def onnx_session(path: str | os.PathLike, threads: int | None = None):   # threa
 def _np(t: Tensor) -> np.ndarray: return t.detach().cpu().contiguous().numpy()
 
 @torch.no_grad()
-def reference_outputs(model: nn.Module, part: str, x: Tensor, **inputs) -> dict[str, Tensor]:
+def reference_outputs(model: nn.Module, part: str, x: Tensor, **inputs) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
     "PyTorch outputs (by the model's own forward) that the ONNX graph of `part` reproduces, and the ONNX inputs for `x`."
     model.eval()
     if part == "image":
