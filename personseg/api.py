@@ -212,7 +212,7 @@ def image_files(source: str | os.PathLike) -> list[Path]:
     if not p.exists(): raise FileNotFoundError(f"{p}: no such file or folder")
     return [p]
 
-# %% ../nbs/43_api.ipynb #18060d56
+# %% ../nbs/43_api.ipynb #74c32c19
 def video_frames(source) -> Iterator[np.ndarray]:
     "RGB uint8 frames of a video file, a folder of frame images (sorted) or an iterable of arrays."
     if isinstance(source, (str, os.PathLike)):
@@ -222,6 +222,7 @@ def video_frames(source) -> Iterator[np.ndarray]:
             return
         if not p.exists(): raise FileNotFoundError(f"{p}: no such file")
         if p.stat().st_size == 0: raise ValueError(f"{p}: empty file")
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")   # FFmpeg's own messages would bury our one-line error
         cap = cv2.VideoCapture(str(p))
         try:
             ok, fr = cap.read() if cap.isOpened() else (False, None)

@@ -258,3 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt: print("personseg: interrupted", file=sys.stderr); return 130
     print(f"personseg {a.command}: error: {msg}", file=sys.stderr)
     return 2
+
+# %% ../nbs/50_cli.ipynb #6e8f2861
+#| eval: false
+if __name__ == "__main__": sys.exit(main())

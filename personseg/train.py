@@ -235,7 +235,11 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
     from personseg.data.transforms import train_transforms
     if cfg.data == "synthetic":
         from personseg.data.synthetic import SyntheticPeople
-        base, flip = SyntheticPeople(cfg.n_train, cfg.size, cfg.data_seed), ()
+        photo = {k: cfg.data_kw[k] for k in ("p_empty", "p_grey", "p_plate") if k in cfg.data_kw}   # photo-style extras (36_pretrained)
+        if cfg.data_kw.get("plates"):   # a named set of background photographs
+            from personseg.pretrained import background_plates
+            photo["plates"] = background_plates(cfg.data_kw["plates"])
+        base, flip = SyntheticPeople(cfg.n_train, cfg.size, cfg.data_seed, **photo), ()
         if cfg.data_kw.get("target", "person") != "person":   # parsing: `mask` = part labels (SSFNet; see personseg.parsing)
             from personseg.parsing import SyntheticParsing
             base = SyntheticParsing(base, cfg.data_kw["target"]); flip = base.flip_pairs

@@ -162,3 +162,14 @@ def test_gpu_predictor_fp16_cuda_graph_matches_fp32():
             got = g(x, **dom)["probs"]
             assert got.dtype == torch.float32
             torch.testing.assert_close(got, want, atol=1e-2, rtol=0)
+
+
+def test_shipped_model_parity_on_photos_strict(tmp_path):
+    "The trained model that ships, on real photographs at its own input size: 1e-4 absolute, no scaling."
+    from personseg.api import Segmenter
+    from personseg.pretrained import load_photo
+    s = Segmenter()
+    p = export_onnx(s.net, tmp_path / "shipped.onnx", size=s.size)
+    x = s.prepare([load_photo(n) for n in ("astronaut", "grace_hopper", "coffee")])
+    assert onnx_parity(s.net, p, x) <= 1e-4
+    assert onnx_parity(s.net, p, x[:1]) <= 1e-4

@@ -18,8 +18,8 @@ from .sample import PERSON_PARTS, make_sample, make_clip, mask_to_edge
 from ..faces import DOMAINS, DOMAIN_RANGES, grade_domain
 
 # %% auto #0
-__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'DATA_FINGERPRINTS', 'render_person', 'SyntheticPeople', 'render_clip',
-           'SyntheticVideos', 'data_fingerprint']
+__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'DATA_FINGERPRINTS', 'render_person', 'SyntheticPeople', 'render_scene',
+           'as_plate', 'render_clip', 'SyntheticVideos', 'data_fingerprint']
 
 # %% ../../nbs/01_data.synthetic.ipynb #74292617
 FINE_PARTS = (
@@ -669,10 +669,11 @@ def _texture_map(fine, app, s, H, W, rng, mats=(2, 3, 4, 5)) -> np.ndarray:
     return T
 
 # %% ../../nbs/01_data.synthetic.ipynb #c0a2a8eb
-def _background(rng, app, H, W, s, pad=0) -> np.ndarray:
-    "Background crop of (H+2pad, W+2pad) with distractors; magnified (blurred) more for close shots."
+def _background(rng, app, H, W, s, pad=0, plate=None) -> np.ndarray:
+    "Background crop of (H+2pad, W+2pad) with distractors; magnified (blurred) more for close shots; `plate` replaces the bank scene."
     B = _bank(); Hp, Wp = H + 2 * pad, W + 2 * pad
     scene = B["bg"][int(rng.integers(len(B["bg"])))]
+    if plate is not None: scene = plate
     # closer shots magnify (and so blur) the scene behind the subject: depth of field for one linear resize
     zoom = 1.0 if (s < 50 and rng.random() < 0.7) else rng.uniform(1.3, 2.0) * (1.0 + min(2.5, s / 100.0))
     bg = _crop(scene, Hp, Wp, zoom, rng, flip=rng.random() < 0.5)
@@ -879,13 +880,14 @@ def render_person(seed: int, # dataset seed
                   index: int, # sample index; (seed, index) fixes the sample
                   size=(512, 512), # (H, W) or an int for a square image
                   domain: int | None = None, # index into `DOMAINS`; None = uniform over the six
+                  plate: np.ndarray | None = None, # a background plate (`as_plate`) instead of a generated scene
                   ) -> dict:
     "One synthetic person: image HxWx3 uint8 RGB, mask/fine/parts/edge HxW uint8, face_box (4,) float32 XYXY or None, domain, facing."
     H, W = _hw(size)
     rng = np.random.default_rng([int(seed), int(index)])
     sc = _scene(rng, domain, H, W)
     M = _affine(sc["s"], sc["roll"], sc["t"])
-    bg = _background(rng, sc["app"], H, W, sc["s"])
+    bg = _background(rng, sc["app"], H, W, sc["s"], plate=plate)
     fx = _post(rng, H, W)
     occ = _occluder(rng, H, W, sc["app"]) if (rng.random() < 0.1 and sc["domain"] < 3) else None
     out = _render(sc, sc["pose"], M, bg, fx, rng, occ, shapes=sc["shapes"])
@@ -917,10 +919,19 @@ class SyntheticPeople(Dataset):
                  size=512, # int or (H, W)
                  seed: int = 0, # dataset seed
                  domain_probs=None, # 6 weights in `DOMAINS` order, or {name: weight}; None = uniform
+                 p_empty: float = 0.0, # fraction of items that are `render_scene` (nobody in the picture, mask all 0)
+                 p_grey: float = 0.0, # fraction of items turned into grey photographs (3 equal channels)
+                 plates=None, # background photographs (RGB arrays, any size) for `p_plate` of the items
+                 p_plate: float = 0.0, # fraction of items drawn over one of `plates` instead of a generated scene
                  ):
         self.n, self.size, self.seed = int(n), _hw(size), int(seed)
         self.probs = _domain_probs(domain_probs)
         self._cdf = np.cumsum(self.probs)
+        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate)):
+            if not 0.0 <= float(v) <= 1.0: raise ValueError(f"{k} must be a probability in [0, 1], got {v!r}")
+        if p_plate and not plates: raise ValueError("p_plate > 0 needs plates (a list of background images)")
+        self.p_empty, self.p_grey, self.p_plate = float(p_empty), float(p_grey), float(p_plate)
+        self.plates = [as_plate(p) for p in plates] if plates else []
     def __len__(self): return self.n
     def domain_of(self, i: int) -> int:
         "Shot domain assigned to item i (drawn from `domain_probs` with a generator seeded by (seed, i))."
@@ -928,12 +939,47 @@ class SyntheticPeople(Dataset):
         return int(min(np.searchsorted(self._cdf, u, side="right"), len(DOMAINS) - 1))
     def __getitem__(self, i):
         i = _check_index(i, self.n, "SyntheticPeople")
-        r = render_person(self.seed, i, self.size, domain=self.domain_of(i))
+        g = np.random.default_rng([self.seed, i, 0xE6]) if (self.p_empty or self.p_grey or self.p_plate) else None
+        u = g.random(3) if g is not None else (1.0, 1.0, 1.0)
+        plate = self.plates[int(g.integers(len(self.plates)))] if u[2] < self.p_plate else None
+        r = render_scene(self.seed, i, self.size, plate) if u[0] < self.p_empty else render_person(self.seed, i, self.size, self.domain_of(i), plate)
+        if u[1] < self.p_grey: r["image"] = cv2.cvtColor(cv2.cvtColor(r["image"], cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
         s = make_sample(r["image"], r["mask"], parts=r["parts"], edge=r["edge"], face_box=r["face_box"], domain=r["domain"],
                         dataset="synthetic", seed=self.seed, index=i, facing=r["facing"])
         s["fine"] = tv_tensors.Mask(torch.from_numpy(r["fine"]).long())
         return s
-    def __repr__(self): return f"SyntheticPeople(n={self.n}, size={self.size}, seed={self.seed}, domain_probs={np.round(self.probs, 3).tolist()})"
+    def __repr__(self):
+        extra = "".join(f", {k}={getattr(self, k)}" for k in ("p_empty", "p_grey", "p_plate") if getattr(self, k))
+        return f"SyntheticPeople(n={self.n}, size={self.size}, seed={self.seed}, domain_probs={np.round(self.probs, 3).tolist()}{extra})"
+
+# %% ../../nbs/01_data.synthetic.ipynb #2b11cfff
+def render_scene(seed: int, # dataset seed
+                 index: int, # sample index; (seed, index) fixes the scene
+                 size=(512, 512), # (H, W) or an int
+                 plate: np.ndarray | None = None, # a background plate (`as_plate`) instead of a generated scene
+                 ) -> dict:
+    "A picture with nobody in it: `render_person`'s keys, every label 0, face_box None, domain `no_face`."
+    H, W = _hw(size)
+    rng = np.random.default_rng([int(seed), int(index), 0x5CE7E])
+    app = _sample_appearance(rng)                  # the distractors borrow the colours of a person who is not there
+    s = float(np.exp(rng.uniform(np.log(4), np.log(150))))   # the camera scale a person would have had: zoom and blur
+    img = _camera_fx(_background(rng, app, H, W, s, plate=plate), _post(rng, H, W), rng)
+    z = np.zeros((H, W), np.uint8)
+    return dict(image=img, mask=z, fine=z.copy(), parts=z.copy(), edge=z.copy(), face_box=None,
+                domain=DOMAINS.index("no_face"), facing="none")
+
+# %% ../../nbs/01_data.synthetic.ipynb #2cc7dce8
+def as_plate(image) -> np.ndarray:
+    "A background plate: RGB uint8 (grey or RGBA accepted) scaled to cover and centre-cropped to the scene bank's square."
+    a = np.asarray(image)
+    if a.ndim == 2: a = np.repeat(a[..., None], 3, 2)
+    if a.ndim != 3 or a.shape[2] not in (3, 4) or min(a.shape[:2]) < 8: raise ValueError(f"a plate must be an (H,W,3|4) image of at least 8x8, got shape {a.shape}")
+    a = a[..., :3]
+    if a.dtype != np.uint8: a = np.clip(a * (255 if a.max() <= 1 else 1), 0, 255).astype(np.uint8)
+    k = _TEX / min(a.shape[:2])
+    a = cv2.resize(a, (max(_TEX, round(a.shape[1] * k)), max(_TEX, round(a.shape[0] * k))), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+    y, x = (a.shape[0] - _TEX) // 2, (a.shape[1] - _TEX) // 2
+    return np.ascontiguousarray(a[y:y + _TEX, x:x + _TEX])
 
 # %% ../../nbs/01_data.synthetic.ipynb #dfd842ab
 def _animate(pose, k, mot) -> dict:
