@@ -105,7 +105,7 @@ def load_model(model: str | os.PathLike | nn.Module | None = None, # shipped/reg
         return net.to(dev).eval()
     return load_checkpoint_model(w, device=dev)
 
-# %% ../nbs/43_api.ipynb #36f2c16a
+# %% ../nbs/43_api.ipynb #483a056c
 def _family(model: nn.Module) -> str:
     n = type(model).__name__.lower()
     return "pdnet" if "pdnet" in n else "ssfnet" if ("ssfnet" in n or "pspnet" in n) else "trisenet"
@@ -123,7 +123,8 @@ class Segmenter:
                  weights=None, # checkpoint or .safetensors (see `load_model`)
                  size: int | None = None, # square input side; None = the checkpoint's inference/training size
                  device="cpu", threshold: float = 0.5, feather: float | None = None,
-                 paper: str | None = None): # normalisation ("trisenet" | "ssfnet" | "pdnet"); None = from the checkpoint
+                 paper: str | None = None, # normalisation ("trisenet" | "ssfnet" | "pdnet"); None = from the checkpoint
+                 flip: bool | None = None): # also segment the mirror image and average; None = the checkpoint's `extra.flip` (else off)
         self.net = load_model(model, weights, device)
         self.device = next(self.net.parameters()).device
         meta = _checkpoint_meta(model, weights, self.net)
@@ -133,11 +134,12 @@ class Segmenter:
         self.size = int(size or extra.get("infer_size") or cfg.get("size") or PAPER_AUG[self.paper]["size"])
         if self.size < 32: raise ValueError(f"size must be >= 32, got {self.size}")
         self.threshold, self.feather = float(threshold), feather
+        self.flip = bool(extra.get("flip", False) if flip is None else flip)
         a = PAPER_AUG[self.paper]
         self._mean = torch.tensor(a["mean"], device=self.device).view(1, 3, 1, 1)
         self._std = torch.tensor(a["std"], device=self.device).view(1, 3, 1, 1)
 
-    def __repr__(self): return f"Segmenter({type(self.net).__name__}, size={self.size}, paper={self.paper!r}, device={self.device})"
+    def __repr__(self): return f"Segmenter({type(self.net).__name__}, size={self.size}, paper={self.paper!r}, flip={self.flip}, device={self.device})"
 
     def prepare(self, images: list[np.ndarray]) -> torch.Tensor:
         "(B,3,size,size) normalised batch from RGB uint8 images of any sizes."
@@ -153,9 +155,10 @@ class Segmenter:
 
     @torch.inference_mode()
     def probs(self, images: list[np.ndarray]) -> torch.Tensor:
-        "(B,size,size) person probabilities of RGB uint8 images (one forward pass)."
-        out = self.net(self.prepare(images))
-        return person_prob(out["out"] if isinstance(out, dict) else out)
+        "(B,size,size) person probabilities of RGB uint8 images (one forward pass; two with `flip`)."
+        x = self.prepare(images)
+        run = lambda t: person_prob(o["out"] if isinstance(o := self.net(t), dict) else o)
+        return (run(x) + run(x.flip(-1)).flip(-1)) / 2 if self.flip else run(x)
 
     def __call__(self, image) -> Segmentation:
         "Segment one image: a path, or an RGB/RGBA/grey array, PIL image or (3,H,W) tensor."

@@ -62,7 +62,7 @@ def write_image(path: str | os.PathLike, img: np.ndarray) -> Path:
     if not ok: raise CLIError(f"{p}: cannot encode an image with this suffix")
     return atomic_write_bytes(p, buf.tobytes())
 
-# %% ../nbs/50_cli.ipynb #5860ba8f
+# %% ../nbs/50_cli.ipynb #d0e47876
 OUTPUTS = ("mask", "alpha", "cutout")
 
 def _outputs(spec: str) -> tuple[str, ...]:
@@ -79,6 +79,12 @@ def _write_result(out_dir: Path, stem: str, img: np.ndarray, seg, outputs) -> li
     if "cutout" in outputs: files.append(write_image(out_dir / f"{stem}_cutout.png", cutout(img, seg.alpha, radius=0)))
     return files
 
+def _prepare(a) -> tuple:
+    "Inputs checked, model loaded, then (only then) the output folder made: (images, videos, segmenter, out)."
+    images, videos = collect_inputs(a.sources)
+    s = _segmenter(a)
+    return images, videos, s, check_out_dir(a.out)
+
 def _segmenter(a):
     from personseg.api import segmenter
     try: s = segmenter(a.model, a.weights, a.size, a.device)
@@ -90,9 +96,7 @@ def cmd_segment(a) -> int:
     "Masks, alpha mattes and cut-outs of images, folders, globs and videos."
     from personseg.api import read_image, segment_video
     outputs = _outputs(a.outputs)
-    images, videos = collect_inputs(a.sources)
-    s = _segmenter(a)
-    out = check_out_dir(a.out)
+    images, videos, s, out = _prepare(a)
     n = 0
     for f in tqdm(images, desc="segment", unit="img", disable=a.quiet or len(images) < 2):
         img = read_image(f)
@@ -105,7 +109,7 @@ def cmd_segment(a) -> int:
     if not a.quiet: print(f"wrote {n} files to {out}", file=sys.stderr)
     return 0
 
-# %% ../nbs/50_cli.ipynb #c3b0b274
+# %% ../nbs/50_cli.ipynb #336077a7
 _COLOURS = dict(black=(0, 0, 0), white=(255, 255, 255), green=(0, 177, 64), blue=(0, 71, 187), grey=(128, 128, 128), gray=(128, 128, 128))
 
 def parse_background(spec: str):
@@ -127,17 +131,14 @@ def apply_background(img: np.ndarray, seg, bg) -> np.ndarray:
     "The photo over `bg` ('blur', an (r,g,b) colour or an image), with the segmentation's feathered alpha."
     from personseg.apps import blur_background, composite, fit_cover
     if isinstance(bg, str): return blur_background(img, seg.alpha, radius=0)
-    plate = np.empty_like(img); plate[:] = bg if isinstance(bg, tuple) else 0
-    if not isinstance(bg, tuple): plate = fit_cover(bg, img.shape[:2])
+    plate = np.full(img.shape, bg, np.uint8) if isinstance(bg, tuple) else fit_cover(bg, img.shape[:2])
     return composite(img, seg.alpha, plate)
 
 def cmd_replace_background(a) -> int:
     "Composite people from images/videos over a new background (image, colour or blur)."
     from personseg.api import read_image, segment_video, video_fps
     bg = parse_background(a.background)
-    images, videos = collect_inputs(a.sources)
-    s = _segmenter(a)
-    out = check_out_dir(a.out)
+    images, videos, s, out = _prepare(a)
     kind = "blur" if isinstance(bg, str) else "bg"
     for f in tqdm(images, desc="replace", unit="img", disable=a.quiet or len(images) < 2):
         img = read_image(f)
@@ -157,8 +158,8 @@ def cmd_replace_background(a) -> int:
     if not a.quiet: print(f"wrote {len(images) + len(videos)} files to {out}", file=sys.stderr)
     return 0
 
-# %% ../nbs/50_cli.ipynb #386c1ec7
-def _add_model_args(p, video: bool = True):
+# %% ../nbs/50_cli.ipynb #a5f49781
+def _add_model_args(p):
     p.add_argument("--model", default=None, help="shipped or registered model name, or a checkpoint path (default: the shipped trisenet-x39)")
     p.add_argument("--weights", default=None, help="checkpoint folder, checkpoint.json, run folder, or .safetensors (with --model)")
     p.add_argument("--size", type=int, default=None, help="square input side (default: the checkpoint's)")

@@ -133,20 +133,21 @@ def photo_report(segmenter=None) -> str:
     lines.append(f"| **mean** | | | **{a['miou']:.3f} IoU; {a['empty_mean']:.1%} on empty** | {b['miou']:.3f} IoU; {b['empty_mean']:.1%} | |")
     return "\n".join(lines)
 
-# %% ../nbs/36_pretrained.ipynb #d2914f7e
+# %% ../nbs/36_pretrained.ipynb #8e077ea0
 SHIPPED_NAME = "trisenet-x39-synthetic"
 SHIPPED_RECIPE = dict(model="trisenet-x39", data="synthetic", n_train=12000, size=128, batch_size=16, max_steps=2400,
-                      lr=0.025, data_kw={"p_empty": 0.15, "p_grey": 0.15, "plates": "package", "p_plate": 0.35}, seed=0, data_seed=0)
+                      lr=0.025, data_kw={"p_empty": 0.15, "p_grey": 0.3, "p_hue": 0.5, "plates": "package", "p_plate": 0.35}, seed=0, data_seed=0)
 
 def shipped_config(**overrides):
     "The `TrainConfig` of the shipped model (keywords override the recipe, e.g. for a quick check)."
     from personseg.train import TrainConfig
     return TrainConfig.from_dict({**SHIPPED_RECIPE, **overrides})
 
-# %% ../nbs/36_pretrained.ipynb #33df8e78
+# %% ../nbs/36_pretrained.ipynb #74b6b55c
 def export_shipped(run: str | os.PathLike, # a run folder (latest checkpoint) or a checkpoint folder
                    out: str | os.PathLike | None = None, # default: the package's weights/<SHIPPED_NAME>
                    infer_size: int | None = None, # size to segment photographs at (default: the training size)
+                   flip: bool = True, # segment the mirror image too and average (`Segmenter(flip=...)`)
                    description: str = "TriSeNet-X39 trained from scratch on personseg's synthetic people (36_pretrained)",
                    ) -> Path:
     "Copy the inference part of a checkpoint into the package and record what it is and how it scores on `PHOTOS`."
@@ -160,7 +161,7 @@ def export_shipped(run: str | os.PathLike, # a run folder (latest checkpoint) or
     shutil.copyfile(src / meta["files"]["model"], dst / "model.safetensors")
     for k in ("optimizer", "rng", "scaler"): meta.pop(k, None)
     meta["files"] = {"model": "model.safetensors"}
-    meta["extra"] = dict(description=description, infer_size=int(infer_size or meta["config"]["size"]))
+    meta["extra"] = dict(description=description, infer_size=int(infer_size or meta["config"]["size"]), flip=bool(flip))
     atomic_write_text(dst / "checkpoint.json", json.dumps(meta, indent=1))
     from personseg.api import Segmenter
     meta["extra"]["photos"] = summarise(photo_scores(lambda im, s=Segmenter(weights=dst): s(im).mask))

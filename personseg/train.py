@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_train.ipynb #22ce0be4
 from __future__ import annotations
-import argparse, contextlib, dataclasses, difflib, importlib, importlib.util, inspect, json, math, os, random, sys, time, warnings
+import argparse, contextlib, dataclasses, difflib, importlib, importlib.util, inspect, json, math, os, random, shutil, sys, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -235,7 +235,7 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
     from personseg.data.transforms import train_transforms
     if cfg.data == "synthetic":
         from personseg.data.synthetic import SyntheticPeople
-        photo = {k: cfg.data_kw[k] for k in ("p_empty", "p_grey", "p_plate") if k in cfg.data_kw}   # photo-style extras (36_pretrained)
+        photo = {k: cfg.data_kw[k] for k in ("p_empty", "p_grey", "p_plate", "p_hue") if k in cfg.data_kw}   # photo-style extras (36_pretrained)
         if cfg.data_kw.get("plates"):   # a named set of background photographs
             from personseg.pretrained import background_plates
             photo["plates"] = background_plates(cfg.data_kw["plates"])

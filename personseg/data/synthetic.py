@@ -923,14 +923,15 @@ class SyntheticPeople(Dataset):
                  p_grey: float = 0.0, # fraction of items turned into grey photographs (3 equal channels)
                  plates=None, # background photographs (RGB arrays, any size) for `p_plate` of the items
                  p_plate: float = 0.0, # fraction of items drawn over one of `plates` instead of a generated scene
+                 p_hue: float = 0.0, # fraction of items whose hues are all rotated by one random angle (colours randomised)
                  ):
         self.n, self.size, self.seed = int(n), _hw(size), int(seed)
         self.probs = _domain_probs(domain_probs)
         self._cdf = np.cumsum(self.probs)
-        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate)):
+        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate), ("p_hue", p_hue)):
             if not 0.0 <= float(v) <= 1.0: raise ValueError(f"{k} must be a probability in [0, 1], got {v!r}")
         if p_plate and not plates: raise ValueError("p_plate > 0 needs plates (a list of background images)")
-        self.p_empty, self.p_grey, self.p_plate = float(p_empty), float(p_grey), float(p_plate)
+        self.p_empty, self.p_grey, self.p_plate, self.p_hue = float(p_empty), float(p_grey), float(p_plate), float(p_hue)
         self.plates = [as_plate(p) for p in plates] if plates else []
     def __len__(self): return self.n
     def domain_of(self, i: int) -> int:
@@ -939,17 +940,21 @@ class SyntheticPeople(Dataset):
         return int(min(np.searchsorted(self._cdf, u, side="right"), len(DOMAINS) - 1))
     def __getitem__(self, i):
         i = _check_index(i, self.n, "SyntheticPeople")
-        g = np.random.default_rng([self.seed, i, 0xE6]) if (self.p_empty or self.p_grey or self.p_plate) else None
-        u = g.random(3) if g is not None else (1.0, 1.0, 1.0)
+        g = np.random.default_rng([self.seed, i, 0xE6]) if (self.p_empty or self.p_grey or self.p_plate or self.p_hue) else None
+        u = g.random(4) if g is not None else (1.0, 1.0, 1.0, 1.0)
         plate = self.plates[int(g.integers(len(self.plates)))] if u[2] < self.p_plate else None
         r = render_scene(self.seed, i, self.size, plate) if u[0] < self.p_empty else render_person(self.seed, i, self.size, self.domain_of(i), plate)
         if u[1] < self.p_grey: r["image"] = cv2.cvtColor(cv2.cvtColor(r["image"], cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        elif u[3] < self.p_hue:
+            hsv = cv2.cvtColor(r["image"], cv2.COLOR_RGB2HSV)
+            hsv[..., 0] = (hsv[..., 0].astype(np.int32) + int(g.integers(1, 180))) % 180   # OpenCV hue: 0..179
+            r["image"] = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
         s = make_sample(r["image"], r["mask"], parts=r["parts"], edge=r["edge"], face_box=r["face_box"], domain=r["domain"],
                         dataset="synthetic", seed=self.seed, index=i, facing=r["facing"])
         s["fine"] = tv_tensors.Mask(torch.from_numpy(r["fine"]).long())
         return s
     def __repr__(self):
-        extra = "".join(f", {k}={getattr(self, k)}" for k in ("p_empty", "p_grey", "p_plate") if getattr(self, k))
+        extra = "".join(f", {k}={getattr(self, k)}" for k in ("p_empty", "p_grey", "p_plate", "p_hue") if getattr(self, k))
         return f"SyntheticPeople(n={self.n}, size={self.size}, seed={self.seed}, domain_probs={np.round(self.probs, 3).tolist()}{extra})"
 
 # %% ../../nbs/01_data.synthetic.ipynb #2b11cfff
