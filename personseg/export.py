@@ -40,6 +40,10 @@ def _probs(logits: Tensor) -> Tensor:
     "Class probabilities: softmax over channels, or a sigmoid for one-channel (foreground) logits."
     return torch.sigmoid(logits) if logits.shape[1] == 1 else logits.softmax(1)
 
+def _is(model, *names: str) -> bool:
+    "`isinstance` by class name along the MRO: a notebook that re-runs a model's class cell makes a new class of the same name."
+    return any(c.__name__ in names for c in type(model).__mro__)
+
 class _Export(nn.Module):
     "Base of the export graphs: named tensor inputs -> named tensor outputs (eval mode only)."
     inputs: tuple = ("image",)
@@ -74,7 +78,7 @@ class DomainGraph(_Export):
 
     def forward(self, image: Tensor, domain: Tensor):
         m, size = self.model, image.shape[-2:]
-        if isinstance(m, MCTriSeNet): br = torch.stack([net(image)["out"] for net in m.nets], 1)   # (B,K,C,H,W)
+        if _is(m, "MCTriSeNet"): br = torch.stack([net(image)["out"] for net in m.nets], 1)   # (B,K,C,H,W)
         else:
             feats, _ = m.encode(image)
             br = torch.stack([b(*feats) for b in m.branches], 1)                                  # (B,K,C,h,w) at 1/8
@@ -108,6 +112,10 @@ class PDNetGraph(_Export):
     def forward(self, reference: Tensor, frame: Tensor):
         z = self.model(reference, frame)["out"]
         return z, torch.sigmoid(z)
+
+def _is_pdnet(model) -> bool:
+    "A PDNet, by what it does (`encode` + `forward_features`, as `PDNetStream` asks): class identity breaks when a notebook re-runs the class cell."
+    return callable(getattr(model, "encode", None)) and callable(getattr(model, "forward_features", None))
 
 def _enc_names(model: PDNet) -> tuple:
     return ("features", "part_feats", "part_masks") if model.ipda is not None else ("features",)
@@ -168,18 +176,18 @@ def export_graph(model: nn.Module,          # a TriSeNet-family model or a PDNet
                  route: str = "oracle",     # MDTriSeNet: "oracle" (domain input) or "learned" (its router); MCTriSeNet: "oracle"
                  ) -> _Export:
     "The inference graph that `export_onnx` writes for `model` (eval mode, named inputs and outputs)."
-    if isinstance(model, PDNet):
+    if _is_pdnet(model):
         part = part or "full"
         if part not in PDNET_PARTS: raise ValueError(f"PDNet part must be one of {PDNET_PARTS}, got {part!r}")
         return {"full": PDNetGraph, "encoder": PDNetEncoder}[part](model) if part != "decoder" else PDNetDecoder(model, _size(size))
     if part is not None: raise ValueError(f"part={part!r} applies to PDNet only; {type(model).__name__} exports one graph")
-    if isinstance(model, (MDTriSeNet, MCTriSeNet)):
+    if _is(model, "MDTriSeNet", "MCTriSeNet"):
         if route == "oracle": return DomainGraph(model)
-        if route == "learned" and isinstance(model, MDTriSeNet) and model.router is not None: return RoutedGraph(model)
+        if route == "learned" and _is(model, "MDTriSeNet") and model.router is not None: return RoutedGraph(model)
         raise ValueError(f"{type(model).__name__} exports route 'oracle' (domain input)"
-                         f"{' or learned' if isinstance(model, MDTriSeNet) and model.router is not None else ''}, not {route!r}; "
+                         f"{' or learned' if _is(model, 'MDTriSeNet') and model.router is not None else ''}, not {route!r}; "
                          "the face route runs OpenCV's detector outside the network: grade the frame, then pass its domain")
-    if isinstance(model, BiSeNet): return SegGraph(model)
+    if _is(model, "BiSeNet"): return SegGraph(model)
     raise ValueError(f"cannot export {type(model).__name__}: export_onnx supports the BiSeNet/TriSeNet family and PDNet")
 
 # %% ../nbs/41_export.ipynb #a5d4a06e
@@ -287,7 +295,7 @@ def onnx_parity(model: nn.Module, path: str | os.PathLike,
 # %% ../nbs/41_export.ipynb #d01b7046
 def export_pdnet_stream(model: PDNet, folder: str | os.PathLike, size=480, opset: int | None = None) -> dict[str, Path]:
     "Write PDNet's two streaming graphs, `encoder.onnx` and `decoder.onnx`, into `folder`; returns their paths."
-    if not isinstance(model, PDNet): raise ValueError(f"export_pdnet_stream needs a PDNet, got {type(model).__name__}")
+    if not _is_pdnet(model): raise ValueError(f"export_pdnet_stream needs a PDNet, got {type(model).__name__}")
     folder = Path(folder)
     return {p: export_onnx(model, folder / f"{p}.onnx", size, opset, part=p) for p in ("encoder", "decoder")}
 

@@ -19,7 +19,7 @@ from .apps import as_rgb_uint8
 # %% auto #0
 __all__ = ['PHOTOS', 'PLATE_PHOTOS', 'REFERENCE_DIR', 'SHIPPED_NAME', 'SHIPPED_RECIPE', 'load_photo', 'background_plates',
            'make_references', 'reference_mask', 'iou', 'centre_box', 'photo_scores', 'summarise', 'photo_report',
-           'shipped_config', 'export_shipped', 'photo_figure']
+           'shipped_config', 'synthetic_iou', 'choose_infer_size', 'export_shipped', 'photo_figure']
 
 # %% ../nbs/36_pretrained.ipynb #c9839df8
 def _skimage(name: str) -> Callable[[], np.ndarray]:
@@ -143,10 +143,24 @@ def shipped_config(**overrides):
     from personseg.train import TrainConfig
     return TrainConfig.from_dict({**SHIPPED_RECIPE, **overrides})
 
-# %% ../nbs/36_pretrained.ipynb #74b6b55c
+# %% ../nbs/36_pretrained.ipynb #8df93276
+def synthetic_iou(segmenter, n: int = 96, size: int = 256, seed: int | None = None) -> float:
+    "Mean IoU (Eq. 9) of `segmenter` on `n` synthetic test people rendered at `size`², never seen in training."
+    from personseg.data.synthetic import render_person
+    from personseg.experiments import TEST_SEED_OFFSET
+    seed = TEST_SEED_OFFSET if seed is None else seed
+    return float(np.mean([iou(segmenter(r["image"]).mask, r["mask"]) for r in (render_person(seed, i, size) for i in range(n))]))
+
+def choose_infer_size(weights, sizes=(128, 160, 192, 224), n: int = 96, flip: bool = True) -> tuple[int, dict]:
+    "The input size with the best `synthetic_iou` for a checkpoint, and {size: IoU}."
+    from personseg.api import Segmenter
+    scores = {sz: synthetic_iou(Segmenter(weights=weights, size=sz, flip=flip), n) for sz in sizes}
+    return max(scores, key=scores.get), scores
+
+# %% ../nbs/36_pretrained.ipynb #04c51764
 def export_shipped(run: str | os.PathLike, # a run folder (latest checkpoint) or a checkpoint folder
                    out: str | os.PathLike | None = None, # default: the package's weights/<SHIPPED_NAME>
-                   infer_size: int | None = None, # size to segment photographs at (default: the training size)
+                   infer_size: int | None = None, # size to segment photographs at (None: `choose_infer_size`)
                    flip: bool = True, # segment the mirror image too and average (`Segmenter(flip=...)`)
                    description: str = "TriSeNet-X39 trained from scratch on personseg's synthetic people (36_pretrained)",
                    ) -> Path:
@@ -161,14 +175,18 @@ def export_shipped(run: str | os.PathLike, # a run folder (latest checkpoint) or
     shutil.copyfile(src / meta["files"]["model"], dst / "model.safetensors")
     for k in ("optimizer", "rng", "scaler"): meta.pop(k, None)
     meta["files"] = {"model": "model.safetensors"}
-    meta["extra"] = dict(description=description, infer_size=int(infer_size or meta["config"]["size"]), flip=bool(flip))
+    chosen = {}
+    if infer_size is None: infer_size, chosen = choose_infer_size(src, flip=flip)
+    meta["extra"] = dict(description=description, infer_size=int(infer_size), flip=bool(flip),
+                         synthetic_iou_by_size={str(k): round(v, 4) for k, v in chosen.items()})
     atomic_write_text(dst / "checkpoint.json", json.dumps(meta, indent=1))
     from personseg.api import Segmenter
-    meta["extra"]["photos"] = summarise(photo_scores(lambda im, s=Segmenter(weights=dst): s(im).mask))
+    scores = photo_scores(lambda im, s=Segmenter(weights=dst): s(im).mask)
+    meta["extra"]["photos"] = dict(summarise(scores), per_photo={n: round(v.get("iou", v.get("fraction")), 4) for n, v in scores.items()})
     atomic_write_text(dst / "checkpoint.json", json.dumps(meta, indent=1))
     return dst
 
-# %% ../nbs/36_pretrained.ipynb #2d8cbcdd
+# %% ../nbs/36_pretrained.ipynb #ec9b2a91
 def photo_figure(segmenter=None, size: int = 256):
     "Matplotlib figure: every photo with our mask (green fill) and MediaPipe's mask (red outline)."
     import matplotlib.pyplot as plt
