@@ -186,7 +186,7 @@ def export_shipped(run: str | os.PathLike, # a run folder (latest checkpoint) or
     atomic_write_text(dst / "checkpoint.json", json.dumps(meta, indent=1))
     return dst
 
-# %% ../nbs/36_pretrained.ipynb #ec9b2a91
+# %% ../nbs/36_pretrained.ipynb #1c3d645c
 def photo_figure(segmenter=None, size: int = 256):
     "Matplotlib figure: every photo with our mask (green fill) and MediaPipe's mask (red outline)."
     import matplotlib.pyplot as plt
