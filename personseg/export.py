@@ -358,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--weights", default=None, help="checkpoint folder, checkpoint.json, run folder or .safetensors")
     ap.add_argument("--random", action="store_true", help="export the registered architecture --model with random weights")
     ap.add_argument("--out", required=True, help="the .onnx file; with --stream, a folder for encoder.onnx and decoder.onnx")
-    ap.add_argument("--size", type=int, default=512, help="frame height and width fixed in the file (default 512)")
+    ap.add_argument("--size", type=int, default=None, help="frame height and width fixed in the file (default: the checkpoint's inference size; 512 with --random)")
     ap.add_argument("--opset", type=int, default=None, help=f"ONNX opset (default {OPSET})")
     ap.add_argument("--part", choices=PDNET_PARTS, default=None, help="PDNet: the graph to write (default full)")
     ap.add_argument("--route", choices=("oracle", "learned"), default="oracle",
@@ -371,10 +371,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not a.model: raise ValueError("--random needs --model NAME")
             try: model = create_model(a.model).eval()
             except KeyError as e: raise ValueError(e.args[0]) from None
+            size = _size(a.size or 512)
         else:
-            from personseg.api import load_model
-            model = load_model(a.model, a.weights)
-        size = _size(a.size)
+            from personseg.api import segmenter
+            s = segmenter(a.model, a.weights)   # the checkpoint's model and the size it segments at
+            model, size = s.net, _size(a.size or s.size)
         paths = export_pdnet_stream(model, a.out, size, a.opset) if a.stream else \
                 {"model": export_onnx(model, a.out, size, a.opset, part=a.part, route=a.route)}
         for p in paths.values():
