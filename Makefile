@@ -52,7 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_trisenet.py --channels-last --fold-bn
 	$(BIN)/python scripts/bench_ssfnet.py
 	$(BIN)/python scripts/bench_pdnet.py
-	$(BIN)/python -m personseg.bench --out figures/bench.md
+	OMP_NUM_THREADS=1 $(BIN)/python -m personseg.bench --out figures/bench.md   # one thread: like MediaPipe, and what figures/bench.md records
 
 ## MediaPipe selfie segmentation (the peer `personseg.bench` compares against) in its own venv: it pins its own numpy/protobuf
 PEERS      := .venv-peers
