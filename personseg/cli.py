@@ -158,7 +158,7 @@ def cmd_replace_background(a) -> int:
     if not a.quiet: print(f"wrote {len(images) + len(videos)} files to {out}", file=sys.stderr)
     return 0
 
-# %% ../nbs/50_cli.ipynb #a5f49781
+# %% ../nbs/50_cli.ipynb #365afbc9
 def _add_model_args(p):
     p.add_argument("--model", default=None, help="shipped or registered model name, or a checkpoint path (default: the shipped trisenet-x39)")
     p.add_argument("--weights", default=None, help="checkpoint folder, checkpoint.json, run folder, or .safetensors (with --model)")
@@ -209,22 +209,21 @@ def build_parser() -> argparse.ArgumentParser:
                                         "run `personseg COMMAND --help` for a command's options")
     ap.add_argument("--version", action="version", version=f"personseg {__import__('personseg').__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    p = sub.add_parser("segment", help="masks, alpha mattes and cut-outs of images, folders, globs, videos",
-                       description=cmd_segment.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="examples:\n  personseg segment photo.jpg --out out/\n  personseg segment photos/ clip.mp4 --out out/ --outputs mask\n"
-                              "  personseg segment 'shots/*.png' --weights runs/x39 --device cuda --out out/")
-    p.add_argument("sources", nargs="+", help="image files, folders, glob patterns (quoted) or video files")
-    p.add_argument("--out", required=True, help="output folder (created)")
+    def media_command(name, fn, helptext, *examples):   # sources in, files out, a model in between
+        p = sub.add_parser(name, help=helptext, description=fn.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                           epilog="examples:\n" + "".join(f"  {e}\n" for e in examples))
+        p.add_argument("sources", nargs="+", help="image files, folders, glob patterns (quoted) or video files")
+        p.add_argument("--out", required=True, help="output folder (created)")
+        _add_model_args(p); p.set_defaults(fn=fn)
+        return p
+    p = media_command("segment", cmd_segment, "masks, alpha mattes and cut-outs of images, folders, globs, videos",
+                      "personseg segment photo.jpg --out out/", "personseg segment photos/ clip.mp4 --out out/ --outputs mask",
+                      "personseg segment 'shots/*.png' --weights runs/x39 --device cuda --out out/")
     p.add_argument("--outputs", default="mask,alpha,cutout", help="comma-separated: mask, alpha, cutout (default all three)")
-    _add_model_args(p); p.set_defaults(fn=cmd_segment)
-    p = sub.add_parser("replace-background", help="put people on a new background (image, colour or blur)",
-                       description=cmd_replace_background.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="examples:\n  personseg replace-background photo.jpg --background beach.jpg --out out/\n"
-                              "  personseg replace-background clip.mp4 --background '#00b140' --out out/")
-    p.add_argument("sources", nargs="+", help="image files, folders, glob patterns or video files")
+    p = media_command("replace-background", cmd_replace_background, "put people on a new background (image, colour or blur)",
+                      "personseg replace-background photo.jpg --background beach.jpg --out out/",
+                      "personseg replace-background clip.mp4 --background '#00b140' --out out/")
     p.add_argument("--background", required=True, help="image path, 'blur', a colour name, '#rrggbb' or 'r,g,b'")
-    p.add_argument("--out", required=True, help="output folder (created)")
-    _add_model_args(p); p.set_defaults(fn=cmd_replace_background)
     p = sub.add_parser("eval", help="score a model: synthetic test people, a real dataset, or the packaged photographs",
                        description=cmd_eval.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="examples:\n  personseg eval --weights runs/x39 --data synthetic --n 240\n"

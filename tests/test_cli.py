@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from skimage import data as skdata
 
-from personseg.pretrained import load_photo, reference_mask, iou
+from personseg.metrics import jaccard
+from personseg.pretrained import load_photo, reference_mask
 
 
 def _exe() -> list[str]:
@@ -54,7 +55,7 @@ def test_segment_photo_out_of_the_box(photo, tmp_path):
     import json
     from personseg.api import shipped_weights
     recorded = json.loads((shipped_weights() / "checkpoint.json").read_text())["extra"]["photos"]["per_photo"]["grace_hopper"]
-    assert abs(iou(mask > 0, reference_mask("grace_hopper")) - recorded) < 1e-3
+    assert abs(jaccard(mask > 0, reference_mask("grace_hopper")) - recorded) < 1e-3
     rgba = cv2.imread(str(tmp_path / "out" / "hopper_cutout.png"), cv2.IMREAD_UNCHANGED)
     assert rgba.shape == (600, 512, 4)
 
