@@ -21,9 +21,9 @@ from .core import create_model, get_device, list_models
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', 'WEIGHTS_DIR', 'SHIPPED', 'DEFAULT_MODEL', 'read_image', 'Segmentation',
-           'NoWeightsError', 'shipped_weights', 'load_model', 'person_prob', 'Segmenter', 'segmenter', 'segment',
-           'image_files', 'video_frames', 'video_fps', 'segment_video']
+__all__ = ['IMAGE_SUFFIXES', 'VIDEO_SUFFIXES', 'WEIGHTS_DIR', 'SHIPPED', 'DEFAULT_MODEL', 'PICKLE_SUFFIXES', 'read_image',
+           'Segmentation', 'NoWeightsError', 'shipped_weights', 'load_model', 'person_prob', 'Segmenter', 'segmenter',
+           'segment', 'image_files', 'video_frames', 'video_fps', 'segment_video']
 
 # %% ../nbs/43_api.ipynb #b11ecfac
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -80,12 +80,16 @@ def _no_weights(name: str) -> str:
             f"weights='runs/{name}' (CLI: --weights runs/{name}); the package ships weights only for {sorted(SHIPPED)}")
 
 # %% ../nbs/43_api.ipynb #d88972a7
+PICKLE_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin", ".pkl", ".pickle", ".tar")
+
 def _is_path(x) -> bool:
     return isinstance(x, os.PathLike) or (isinstance(x, str) and (os.sep in x or x.endswith((".json", ".safetensors")) or Path(x).exists()))
 
 def load_model(model: str | os.PathLike | nn.Module | None = None, # shipped/registered name, checkpoint path, or a module
                weights: str | os.PathLike | None = None, # checkpoint (folder, checkpoint.json, run folder) or a .safetensors file
-               device: str | torch.device = "cpu") -> nn.Module:
+               device: str | torch.device = "cpu",
+               trust_plugins: bool = False, # import plugin .py files a checkpoint names (runs their code; see `train.load_model`)
+              ) -> nn.Module:
     "A trained network in eval mode: shipped weights, a checkpoint rebuilt from its config, or safetensors into `model`."
     from personseg.train import load_model as load_checkpoint_model
     from safetensors.torch import load_model as st_load_model
@@ -98,12 +102,15 @@ def load_model(model: str | os.PathLike | nn.Module | None = None, # shipped/reg
         return load_checkpoint_model(shipped_weights(name), device=dev)
     w = Path(weights)
     if not w.exists(): raise FileNotFoundError(f"{w}: no such weights file or checkpoint folder")
+    if w.is_file() and w.suffix.lower() in PICKLE_SUFFIXES:
+        raise ValueError(f"{w}: personseg does not load pickle-based weight files (unpickling can run code); expected a checkpoint "
+                         f"folder or a .safetensors file (convert a state dict you trust with safetensors.torch.save_file)")
     if w.suffix == ".safetensors":
         if model is None: raise ValueError(f"{w}: a bare .safetensors file holds no architecture; name it with model=...")
         net = create_model(model)
         st_load_model(net, str(w))
         return net.to(dev).eval()
-    return load_checkpoint_model(w, device=dev)
+    return load_checkpoint_model(w, device=dev, trust_plugins=trust_plugins)
 
 # %% ../nbs/43_api.ipynb #483a056c
 def _family(model: nn.Module) -> str:

@@ -517,11 +517,18 @@ def import_plugins(plugins: Sequence[str]) -> list:
         else: mods.append(importlib.import_module(p))
     return mods
 
-def load_model(path: str | os.PathLike, device: str | torch.device = "cpu", strict: bool = True) -> nn.Module:
+def load_model(path: str | os.PathLike, device: str | torch.device = "cpu", strict: bool = True,
+               trust_plugins: bool = False, # import the plugin .py files the checkpoint names (that runs their code)
+               ) -> nn.Module:
     "Rebuild the model of a checkpoint from its sidecar alone and load its weights; returned in eval mode."
     d = _resolve_ckpt(path)
     meta = json.loads((d / "checkpoint.json").read_text())
-    import_plugins(meta["config"].get("plugins", []))
+    plugins = list(meta["config"].get("plugins", []))
+    files = [p for p in plugins if p.endswith(".py") or os.sep in p]
+    if files and not trust_plugins:
+        raise PermissionError(f"{d}/checkpoint.json names plugin code to import ({', '.join(files)}); importing it runs that code, "
+                              f"so it is refused by default: pass trust_plugins=True only for a checkpoint you trust")
+    import_plugins(plugins)
     m = meta["model"]
     if not m.get("name"): raise ValueError(f"{d}/checkpoint.json: no model name in the config; cannot rebuild the model")
     if m.get("config") is not None:
@@ -801,7 +808,7 @@ def fit_cached(cfg: TrainConfig, root: str | os.PathLike | None = None,  # runs 
         last = latest_checkpoint(run_dir)
         meta = json.loads((last / "checkpoint.json").read_text()) if last is not None else None
         if meta is not None and meta["finished"]:
-            model, status = load_model(last, device=_local_device(cfg.device)), "cached"
+            model, status = load_model(last, device=_local_device(cfg.device), trust_plugins=True), "cached"   # our own run
             step, history = meta["step"], meta["history"]
         else:
             tr = Trainer(cfg)

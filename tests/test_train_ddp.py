@@ -86,7 +86,7 @@ def test_ddp_resume_is_bit_identical(runs):
     assert all(torch.equal(w_full[k], w_res[k]) for k in w_full)
     assert m_res["history"] == m_full["history"]
     # the checkpoint alone rebuilds the model (the sidecar names the model, its config and the plugin)
-    model = load_model(base / "resumed")
+    model = load_model(base / "resumed", trust_plugins=True)   # our own plugin file
     assert all(torch.equal(v, w_res[k]) for k, v in model.state_dict().items())
     # only rank 0 wrote, and only complete checkpoints remain (keep_ckpts=2: steps 3 and 6)
     assert sorted(p.name for p in (base / "resumed").iterdir()) == ["step-00000003", f"step-{STEPS:08d}"]

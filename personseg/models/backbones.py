@@ -17,14 +17,26 @@ __all__ = ['RESNETS', 'TRUNK', 'load_state_file', 'Backbone', 'XceptionBlock', '
            'ResNet18Backbone', 'build_backbone']
 
 # %% ../../nbs/11_models.backbones.ipynb #ba57b22f
+def _first_line(e: BaseException) -> str:
+    s = str(e).strip()
+    return s.splitlines()[0][:160] if s else type(e).__name__
+
 def load_state_file(path: str | Path) -> dict[str, torch.Tensor]:
     "State dict from a local `.safetensors` file or a `torch.save`d dict (loaded with `weights_only=True`)."
+    import pickle
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"weights file {path} does not exist")
     if path.suffix == ".safetensors":
         from safetensors.torch import load_file
-        return load_file(str(path))
-    state = torch.load(path, map_location="cpu", weights_only=True)
+        try: return load_file(str(path))
+        except Exception as e: raise ValueError(f"{path}: not a readable safetensors file ({_first_line(e)})") from None
+    try: state = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as e:   # weights_only refuses any object that is not tensors/containers/numbers
+        raise ValueError(f"{path}: refused to load: the file pickles objects other than tensors ({_first_line(e)}); "
+                         f"expected a .safetensors file or a torch.save'd state dict of plain tensors") from None
+    except (RuntimeError, EOFError) as e:
+        raise ValueError(f"{path}: not a readable weights file ({_first_line(e)}); "
+                         f"expected a .safetensors file or a torch.save'd state dict") from None
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict): state = state["state_dict"]
     if not isinstance(state, dict): raise ValueError(f"{path} does not hold a state dict (got {type(state).__name__})")
     return state
