@@ -24,11 +24,34 @@ __all__ = ['ATR_CLASSES', 'LIP_CLASSES', 'PPSS_CLASSES', 'PERSON_CLASSES', 'DATA
            'CityscapesParsing', 'default_root', 'open_dataset', 'fine_to_dataset_lut', 'export']
 
 # %% ../../nbs/02_data.formats.ipynb #0df55e10
+_JPEG_NEXT_MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")   # after entropy-coded data: not a stuffed 0xff00, not a restart
+
+def _jpeg_truncated(buf: bytes) -> bool:
+    "True when the JPEG stream `buf` (starting FF D8) ends before its end-of-image marker."
+    i, n = 2, len(buf)
+    while i + 2 <= n:
+        if buf[i] != 0xFF: return False                        # not a marker where one belongs: the decoder judges
+        m = buf[i + 1]
+        if m == 0xD9: return False                             # end of image
+        if m == 0xFF: i += 1; continue                         # fill byte before a marker
+        if 0xD0 <= m <= 0xD7 or m == 0x01: i += 2; continue    # markers without a length
+        if i + 4 > n: return True
+        i += 2 + int.from_bytes(buf[i + 2:i + 4], "big")
+        if m == 0xDA:                                          # start of scan: skip its entropy-coded data
+            nxt = _JPEG_NEXT_MARKER.search(buf, i)
+            if nxt is None: return True
+            i = nxt.start()
+    return True
+
 def read_image(path) -> np.ndarray:
-    "HxWx3 uint8 RGB from `path`; `FileNotFoundError`/`ValueError` naming the file."
+    "HxWx3 uint8 RGB from `path` (grey/RGBA/16-bit converted); `FileNotFoundError`/`ValueError` naming the file."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: image file not found")
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    buf = path.read_bytes()
+    if not buf: raise ValueError(f"{path}: image file is empty (0 bytes); expected a JPEG/PNG image")
+    if buf[:2] == b"\xff\xd8" and _jpeg_truncated(buf):
+        raise ValueError(f"{path}: JPEG data ends before its end-of-image marker (truncated file); expected a complete JPEG")
+    img = cv2.imdecode(np.frombuffer(buf, np.uint8), cv2.IMREAD_COLOR)
     if img is None: raise ValueError(f"{path}: cannot decode the image; expected a JPEG/PNG file OpenCV can read")
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
@@ -36,6 +59,7 @@ def read_label(path) -> np.ndarray:
     "HxW integer label map from a grey or palette PNG (palette indices, not colours)."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: label file not found")
+    if path.stat().st_size == 0: raise ValueError(f"{path}: label file is empty (0 bytes); expected a single-channel or palette PNG")
     try:
         with Image.open(path) as im:
             im.load()
@@ -43,6 +67,7 @@ def read_label(path) -> np.ndarray:
             a = np.asarray(im)
     except Exception as e:
         raise ValueError(f"{path}: cannot decode the label map ({e}); expected a single-channel or palette PNG") from None
+    if a.ndim == 3 and a.shape[2] == 2: a = a[..., 0]   # grey + alpha: the grey channel holds the ids
     if a.ndim == 3:   # RGB(A) label files are accepted only when they are grey in disguise
         if not (np.array_equal(a[..., 0], a[..., 1]) and np.array_equal(a[..., 0], a[..., 2])):
             raise ValueError(f"{path}: label map is a colour image (mode {mode}); expected a single-channel or palette PNG of class ids")
@@ -96,6 +121,7 @@ class DatasetSpec:
 def decode_labels(spec: DatasetSpec, raw: np.ndarray, path) -> np.ndarray:
     "Stored label values → class ids (uint8), checking every value against the spec; errors name `path`."
     raw = np.asarray(raw)
+    if raw.dtype.kind not in "biu": raise TypeError(f"{path}: label array of dtype {raw.dtype}; expected integer class values")
     allowed = spec.raw_values if spec.raw_values is not None else tuple(range(spec.num_classes))
     if raw.size and (raw.min() < 0 or raw.max() > 255):
         raise ValueError(f"{path}: label values range {raw.min()}..{raw.max()}; expected {spec.name} values {list(allowed)} or {spec.ignore_index}")
@@ -183,8 +209,10 @@ def _first_existing(root: Path, candidates: Sequence[str], what: str) -> Path:
         if (root / c).exists(): return root / c
     raise FileNotFoundError(f"{root}: none of {list(candidates)} found; expected {what}")
 
-def _read_ids(path: Path) -> list[str]:
-    return [l.split()[0] for l in path.read_text().splitlines() if l.strip()]
+def _read_ids(path: Path, what: str = "one sample id per line") -> list[str]:
+    ids = [l.split()[0] for l in path.read_text().splitlines() if l.strip()]
+    if not ids: raise ValueError(f"{path}: list file is empty; expected {what}")
+    return ids
 
 def _check_split(spec: DatasetSpec, split: str):
     if split not in spec.splits: raise ValueError(f"{spec.name}: unknown split {split!r}; expected one of {list(spec.splits)}")
@@ -238,6 +266,7 @@ def _index_pphumanseg(root: Path, split: str):
         if not parts: continue
         if len(parts) != 2: raise ValueError(f"{lst}:{k + 1}: expected '<image path> <label path>', got {line!r}")
         out.append((root / parts[0], root / parts[1], Path(parts[0]).stem))
+    if not out: raise ValueError(f"{lst}: list file is empty; expected lines '<image path> <label path>'")
     return out
 
 _INDEXERS: dict[str, Callable] = {"atr": _index_atr, "lip": _index_lip, "pascal_person_part": _index_ppp, "ppss": _index_ppss,
@@ -413,7 +442,7 @@ class VideoFolders(torch.utils.data.Dataset):
         self.frame_dir = _first_existing(self.root, [f"JPEGImages/{resolution}", f"Keyframes/{resolution}"], what)
         self.ann_dir = _need(self.root / "Annotations" / resolution, what)
         lst = _first_existing(self.root, [f"ImageSets/{split}.txt", f"ImageSets/2017/{split}.txt"], f"a list of sequence names ImageSets/{split}.txt")
-        self.sequences = {s: self._frames(s) for s in _read_ids(lst)}
+        self.sequences = {s: self._frames(s) for s in _read_ids(lst, "one sequence name per line")}
         self.clip_len, self.with_first, self.transform = clip_len, with_first, transform
         self.clips = []
         for s, fr in self.sequences.items():
@@ -421,7 +450,7 @@ class VideoFolders(torch.utils.data.Dataset):
             if L > len(fr): continue
             step = stride or L
             self.clips += [(s, k) for k in range(0, len(fr) - L + 1, step)]
-        if not self.clips: raise ValueError(f"{lst}: no clip of {clip_len} annotated frames in any listed sequence")
+        if not self.clips: raise ValueError(f"{lst}: no listed sequence has {clip_len} annotated frames; expected clip_len <= the shortest sequence")
 
     def _frames(self, seq: str) -> list[tuple[Path, Path]]:
         fd, ad = self.frame_dir / seq, self.ann_dir / seq
