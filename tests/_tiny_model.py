@@ -57,3 +57,19 @@ class PerImageCE:
 
 
 register_loss("per-image-ce", PerImageCE)
+
+
+class SlowPerImageCE(PerImageCE):
+    """`per-image-ce` that sleeps `sleep` seconds per call: the same numbers, slowly enough that a test can kill
+    the run between two checkpoints (tests/test_crash_safety.py)."""
+    def __init__(self, ignore_index: int = 255, sleep: float = 0.0):
+        super().__init__(ignore_index)
+        self.sleep = sleep
+
+    def __call__(self, out, batch):
+        import time
+        time.sleep(self.sleep)
+        return super().__call__(out, batch)
+
+
+register_loss("slow-per-image-ce", SlowPerImageCE)
