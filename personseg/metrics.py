@@ -24,18 +24,24 @@ __all__ = ['GLCM_ANGLES', 'ref_seg2bmap', 'bound_pixels', 'ref_boundary_f', 'ref
 
 # %% ../nbs/04_metrics.ipynb #8a98b189
 def _as_bool_np(x, name: str = "mask") -> np.ndarray:
-    "numpy bool view/copy of a numpy array or (any-device) torch tensor; non-zero = True."
-    if isinstance(x, torch.Tensor): x = x.detach().cpu().numpy()
+    "numpy bool view/copy of a numpy array or (any-device) torch tensor; non-zero = True; NaN/inf raise, naming `name`."
+    if isinstance(x, torch.Tensor):
+        x = x.detach().cpu()
+        x = (x.float() if x.dtype == torch.bfloat16 else x).numpy()
     x = np.asarray(x)
-    if x.dtype != np.bool_: x = x != 0
-    return x
+    if x.dtype == np.bool_: return x
+    if x.dtype.kind not in "iuf": raise TypeError(f"{name}: dtype {x.dtype}; expected a bool, integer or float mask")
+    if x.dtype.kind == "f":
+        bad = int(np.count_nonzero(~np.isfinite(x)))
+        if bad: raise ValueError(f"{name}: {bad} NaN/inf values; expected finite scores or a {{0,1}}/bool mask")
+    return x != 0
 
 def _as_batch(pred, gt, void=None):
     "Bool `(N, H, W)` numpy arrays for pred/gt with void pixels (if any) set to background."
     p, g = _as_bool_np(pred, "pred"), _as_bool_np(gt, "gt")
     if p.shape != g.shape: raise ValueError(f"pred {p.shape} and gt {g.shape} shapes differ")
     if p.ndim == 2: p, g = p[None], g[None]
-    if p.ndim != 3: raise ValueError(f"masks must be (H, W) or (N, H, W), got {p.shape}")
+    if p.ndim != 3: raise ValueError(f"pred and gt: shape {p.shape}; expected (H, W) or (N, H, W) masks")
     if void is not None:
         v = _as_bool_np(void, "void")
         if v.ndim == 2 and p.shape[0] == 1: v = v[None]
@@ -61,8 +67,8 @@ def bound_pixels(shape: Sequence[int], bound_th: float = 0.008) -> float:
 
 def ref_boundary_f(pred, gt, void=None, bound_th: float = 0.008) -> float:
     "Per-frame boundary F-measure following the toolkit's `f_measure` step by step (OpenCV dilation)."
-    p, g = _as_bool_np(pred), _as_bool_np(gt)
-    if void is not None: p, g = p & ~_as_bool_np(void), g & ~_as_bool_np(void)
+    p, g = _as_bool_np(pred, "pred"), _as_bool_np(gt, "gt")
+    if void is not None: p, g = p & ~_as_bool_np(void, "void"), g & ~_as_bool_np(void, "void")
     fg_b, gt_b = ref_seg2bmap(p), ref_seg2bmap(g)
     se = disk(bound_pixels(p.shape, bound_th)).astype(np.uint8)
     fg_dil, gt_dil = cv2.dilate(fg_b.astype(np.uint8), se), cv2.dilate(gt_b.astype(np.uint8), se)
@@ -77,8 +83,8 @@ def ref_boundary_f(pred, gt, void=None, bound_th: float = 0.008) -> float:
 
 def ref_jaccard(pred, gt, void=None) -> float:
     "Per-frame Jaccard with the toolkit's `db_eval_iou` conventions (void excluded, empty union -> 1)."
-    p, g = _as_bool_np(pred), _as_bool_np(gt)
-    keep = np.ones_like(p) if void is None else ~_as_bool_np(void)
+    p, g = _as_bool_np(pred, "pred"), _as_bool_np(gt, "gt")
+    keep = np.ones_like(p) if void is None else ~_as_bool_np(void, "void")
     inter, union = np.sum(p & g & keep), np.sum((p | g) & keep)
     return 1.0 if union == 0 else float(inter / union)
 
@@ -195,7 +201,8 @@ def boundary_f(pred, # (H, W) predicted mask
                void=None, # optional (H, W) void mask
               ) -> float:
     "DAVIS boundary F-measure of one mask pair (the papers' CA)."
-    if _as_bool_np(pred).ndim != 2: raise ValueError("boundary_f takes one (H, W) mask pair; use boundary_f_batch")
+    shape = _as_bool_np(pred, "pred").shape
+    if len(shape) != 2: raise ValueError(f"pred: shape {shape}; boundary_f takes one (H, W) mask pair (use boundary_f_batch for (N, H, W))")
     return float(boundary_f_batch(pred, gt, bound_th, void)[0])
 
 # %% ../nbs/04_metrics.ipynb #b05133df
@@ -216,7 +223,8 @@ def jaccard(pred, # (H, W) predicted mask
             void=None, # optional (H, W) void mask
            ) -> float:
     "Foreground IoU (DAVIS J) of one mask pair; 1 when both are empty."
-    if _as_bool_np(pred).ndim != 2: raise ValueError("jaccard takes one (H, W) mask pair; use jaccard_batch")
+    shape = _as_bool_np(pred, "pred").shape
+    if len(shape) != 2: raise ValueError(f"pred: shape {shape}; jaccard takes one (H, W) mask pair (use jaccard_batch for (N, H, W))")
     return float(jaccard_batch(pred, gt, void)[0])
 
 # %% ../nbs/04_metrics.ipynb #8f0ecda8
@@ -228,9 +236,12 @@ def db_statistics(values, # per-frame values (T,) or (..., T), NaN allowed
                  ) -> tuple: # (mean, recall, decay): floats for (T,), arrays of shape (...) otherwise
     "DAVIS mean, recall (strict `> 0.5`) and decay (first minus last quarter, inclusive bin ends)."
     v = values.detach().cpu().numpy() if isinstance(values, torch.Tensor) else np.asarray(values)
+    if v.dtype.kind not in "biuf": raise TypeError(f"values: dtype {v.dtype}; expected per-frame float scores")
     v = v.astype(np.float64)
+    if v.ndim == 0: raise ValueError("values: a scalar; expected per-frame values of shape (T,) or (..., T)")
     T = v.shape[-1]
     if T == 0: raise ValueError("db_statistics needs at least one frame")
+    if np.isinf(v).any(): raise ValueError(f"values: {int(np.isinf(v).sum())} infinite values; expected per-frame scores (NaN marks a missing frame)")
     ids = _decay_edges(T)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)   # all-NaN slices give NaN
@@ -241,25 +252,46 @@ def db_statistics(values, # per-frame values (T,) or (..., T), NaN allowed
     return mean, recall, decay
 
 # %% ../nbs/04_metrics.ipynb #54f95b8d
+def _class_ids(x, name: str) -> torch.Tensor:
+    "Flat int64 CPU tensor of the class ids in `x`; float input must hold finite whole numbers (errors name `name`)."
+    t = x.detach() if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+    t = t.reshape(-1).cpu()
+    if t.is_complex(): raise TypeError(f"{name}: dtype {t.dtype}; expected integer class ids")
+    if t.is_floating_point():
+        bad = int((~torch.isfinite(t)).sum())
+        if bad: raise ValueError(f"{name}: {bad} NaN/inf values; expected integer class ids")
+        if (t != t.round()).any(): raise ValueError(f"{name}: non-integer values such as {float(t[t != t.round()][0])}; expected integer class ids (argmax the scores first)")
+    return t.to(torch.int64)
+
 def confusion_matrix(pred, # (..., H, W) integer class predictions
                      gt, # (..., H, W) integer labels; `ignore_index` pixels are skipped
                      num_classes: int, # number of classes C
                      ignore_index: int = 255, # GT label to ignore
                     ) -> torch.Tensor: # (C, C) int64, rows = GT class, columns = predicted class
     "Confusion matrix of a (batch of) label maps, ignoring `ignore_index` GT pixels."
-    p = torch.as_tensor(pred).reshape(-1).to(torch.int64).cpu()
-    g = torch.as_tensor(gt).reshape(-1).to(torch.int64).cpu()
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"num_classes: got {num_classes!r}; expected a positive int")
+    C = int(num_classes)
+    p, g = _class_ids(pred, "pred"), _class_ids(gt, "gt")
     if p.shape != g.shape: raise ValueError(f"pred and gt sizes differ: {p.numel()} vs {g.numel()}")
     keep = g != ignore_index
     p, g = p[keep], g[keep]
-    if p.numel() and (min(int(p.min()), int(g.min())) < 0 or max(int(p.max()), int(g.max())) >= num_classes):
-        raise ValueError(f"labels must be in [0, {num_classes}) or the ignore index")
-    return torch.bincount(g * num_classes + p, minlength=num_classes ** 2).reshape(num_classes, num_classes)
+    for name, t, what in (("gt", g, f" or the ignore index {ignore_index}"), ("pred", p, f" (pixels whose gt is {ignore_index} are skipped)")):
+        bad = (t < 0) | (t >= C)
+        if bad.any():
+            raise ValueError(f"{name}: labels must be in [0, {C}){what}; got {torch.unique(t[bad])[:10].tolist()} at {int(bad.sum())} pixels")
+    return torch.bincount(g * C + p, minlength=C ** 2).reshape(C, C)
+
+def _as_cm(cm) -> torch.Tensor:
+    cm = torch.as_tensor(cm).detach().to(torch.float64)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]: raise ValueError(f"cm: shape {tuple(cm.shape)}; expected a square (C, C) confusion matrix")
+    if not torch.isfinite(cm).all() or (cm < 0).any(): raise ValueError("cm: NaN/inf or negative entries; expected non-negative pixel counts")
+    return cm
 
 def per_class_iou(cm, # (C, C) confusion matrix, rows = GT
                  ) -> torch.Tensor: # (C,) float64 IoU, NaN for classes absent from GT and prediction
     "Per-class IoU from a confusion matrix."
-    cm = torch.as_tensor(cm).to(torch.float64)
+    cm = _as_cm(cm)
     tp = cm.diagonal(); union = cm.sum(0) + cm.sum(1) - tp
     return torch.where(union > 0, tp / union.clamp(min=1), torch.full_like(tp, float("nan")))
 
@@ -309,6 +341,8 @@ def paired_ttest(a, # (n,) scores of method A on n items
     "Paired two-tailed t-test of A vs B (SSFNet Table 4)."
     a = np.asarray(a.cpu() if isinstance(a, torch.Tensor) else a, dtype=np.float64)
     b = np.asarray(b.cpu() if isinstance(b, torch.Tensor) else b, dtype=np.float64)
-    if a.shape != b.shape or a.ndim != 1 or len(a) < 2: raise ValueError("need two 1-D sequences of equal length >= 2")
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2: raise ValueError(f"a {a.shape} and b {b.shape}: need two 1-D sequences of equal length >= 2")
+    for name, x in (("a", a), ("b", b)):
+        if not np.isfinite(x).all(): raise ValueError(f"{name}: {int((~np.isfinite(x)).sum())} NaN/inf scores; expected finite scores (drop the items first)")
     res = stats.ttest_rel(a, b, alternative="two-sided")
     return float(res.statistic), float(res.pvalue)
