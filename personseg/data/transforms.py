@@ -15,8 +15,8 @@ from .sample import IGNORE_INDEX, mask_to_edge
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'PAPER_AUG', 'fill_values', 'swap_lut', 'RandomFlipLR', 'RandomCropFraction',
-           'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'train_transforms', 'eval_transforms',
-           'ImageToClipPair']
+           'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'CheckSample', 'train_transforms',
+           'eval_transforms', 'ImageToClipPair']
 
 # %% ../../nbs/03_data.transforms.ipynb #16f3771a
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -62,6 +62,11 @@ class RandomFlipLR(v2.Transform):
         self._flip = v2.RandomHorizontalFlip(p=1.0)
 
     def forward(self, sample):
+        if isinstance(sample, dict):   # checked on every call, so an error does not depend on the coin
+            for k, lut in self.luts.items():
+                x = sample.get(k)
+                if isinstance(x, torch.Tensor) and x.numel() and (int(x.min()) < 0 or int(x.max()) >= len(lut)):
+                    raise ValueError(f"{k}: label values {int(x.min())}..{int(x.max())} outside 0..{len(lut) - 1}; expected class ids or {IGNORE_INDEX} (ignore)")
         if torch.rand(1).item() >= self.p: return sample
         out = self._flip(sample)
         if isinstance(out, dict):
@@ -145,9 +150,36 @@ class NormalizeRGB(v2.Transform):
         m = torch.tensor(self.mean).view(3, 1, 1); s = torch.tensor(self.std).view(3, 1, 1)
         return ((t * s + m) * 255).round().clamp(0, 255).to(torch.uint8)
 
+# %% ../../nbs/03_data.transforms.ipynb #7c6c07cb
+def _where(sample: dict) -> str:
+    meta = sample.get("meta")
+    return str(meta.get("path", meta.get("dataset", "sample"))) if isinstance(meta, dict) else "sample"
+
+class CheckSample(v2.Transform):
+    "Reject a sample the geometry would silently corrupt: masks/boxes of another size than the image, a non-RGB or non-finite image."
+    def forward(self, sample):
+        if not isinstance(sample, dict): return sample
+        ref = next((k for k in ("image", "frames") if isinstance(sample.get(k), (tv_tensors.Image, tv_tensors.Video))), None)
+        if ref is None: return sample
+        x, where = sample[ref], _where(sample)
+        if x.ndim < 3 or x.shape[-3] != 3:
+            raise ValueError(f"{where}: {ref} has shape {tuple(x.shape)}; expected {'(3, H, W)' if ref == 'image' else '(T, 3, H, W)'} RGB, channels first")
+        if x.is_floating_point() and not torch.isfinite(x).all():
+            raise ValueError(f"{where}: {ref} has {int((~torch.isfinite(x)).sum())} NaN/inf values; expected finite pixel values")
+        H, W = x.shape[-2:]
+        for k, v in sample.items():
+            if isinstance(v, tv_tensors.Mask):
+                if tuple(v.shape[-2:]) != (H, W):
+                    raise ValueError(f"{where}: {k} is {v.shape[-1]}x{v.shape[-2]} (WxH) but the {ref} is {W}x{H}; expected the same size")
+                if ref == "frames" and v.ndim == 3 and v.shape[0] != x.shape[0]:
+                    raise ValueError(f"{where}: {k} has {v.shape[0]} maps but the clip has {x.shape[0]} frames; expected one per frame")
+            elif isinstance(v, tv_tensors.BoundingBoxes) and tuple(v.canvas_size) != (H, W):
+                raise ValueError(f"{where}: {k} is on a {v.canvas_size[1]}x{v.canvas_size[0]} canvas but the {ref} is {W}x{H}; expected the same size")
+        return sample
+
 # %% ../../nbs/03_data.transforms.ipynb #1f48917c
 def _finish(steps: list, p: dict, normalize: bool) -> v2.Compose:
-    steps = [DeferEdge()] + steps + [SanitizeFaceBox(), RecomputeEdge()]
+    steps = [CheckSample(), DeferEdge()] + steps + [SanitizeFaceBox(), RecomputeEdge()]
     if normalize: steps.append(NormalizeRGB(p["mean"], p["std"]))
     return v2.Compose(steps)
 
