@@ -236,6 +236,8 @@ def video_frames(source) -> Iterator[np.ndarray]:
         cap = cv2.VideoCapture(str(p))
         try:
             ok, fr = cap.read() if cap.isOpened() else (False, None)
+            if not ok and cap.isOpened() and cap.get(cv2.CAP_PROP_FRAME_COUNT) == 0:
+                raise ValueError(f"{p}: the video has no frames; expected at least one")
             if not ok: raise ValueError(f"{p}: cannot open this video (not a video file, or a codec OpenCV lacks)")
             while ok:
                 yield cv2.cvtColor(fr, cv2.COLOR_BGR2RGB)

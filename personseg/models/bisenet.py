@@ -58,12 +58,20 @@ class TriSeNetConfig:
             setattr(self, k, v)
 
 # %% ../../nbs/12_models.bisenet.ipynb #53a6d989
+def _tracing() -> bool:
+    "True while TorchScript/ONNX tracing, scripting or torch.compile/export runs the forward (no data checks there)."
+    comp = getattr(torch, "compiler", None)
+    return bool(torch.jit.is_tracing() or torch.jit.is_scripting()
+                or (comp is not None and (comp.is_compiling() or getattr(comp, "is_exporting", lambda: False)())))
+
 def check_input(x, who: str = "model") -> tuple:
-    "Raise a clear error unless `x` is a float (B,3,H,W) tensor; return (H, W)."
+    "Raise a clear error unless `x` is a float (B,3,H,W) tensor, finite when on the CPU; return (H, W)."
     if not isinstance(x, torch.Tensor): raise TypeError(f"{who}: expected an image tensor (B,3,H,W), got {type(x).__name__}")
     if x.ndim != 4: raise ValueError(f"{who}: expected a 4-D image tensor (B,3,H,W), got {x.ndim}-D shape {tuple(x.shape)}")
     if x.shape[1] != 3: raise ValueError(f"{who}: expected 3 input channels (B,3,H,W), got {x.shape[1]} channels in shape {tuple(x.shape)}")
     if not x.is_floating_point(): raise TypeError(f"{who}: expected a float (normalised) image, got dtype {x.dtype}")
+    if x.device.type == "cpu" and not _tracing() and not bool(torch.isfinite(x).all()):
+        raise ValueError(f"{who}: the input holds {int((~torch.isfinite(x)).sum())} NaN/inf values; expected a finite normalised image")
     return tuple(x.shape[-2:])
 
 def check_route(route: str | None) -> str | None:
