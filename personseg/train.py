@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from .core import atomic_path, atomic_write_text, cache_dir, config_hash, create_model, get_device, seed_everything
 from .data.sample import IGNORE_INDEX, mask_to_edge
+from .data.transforms import PAPER_AUG
 
 # %% auto #0
 __all__ = ['VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples',
@@ -78,8 +79,20 @@ class TrainConfig:
             if not isinstance(v, int) or v < 0: raise ValueError(f"TrainConfig.{k} must be an int >= 0, got {v!r}")
         if self.max_steps is not None and (not isinstance(self.max_steps, int) or self.max_steps < 1):
             raise ValueError(f"TrainConfig.max_steps must be None or a positive int, got {self.max_steps!r}")
-        if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr!r}")
-        if not self.image_lr > 0: raise ValueError(f"TrainConfig.image_lr must be > 0, got {self.image_lr!r}")
+        for k in ("seed", "data_seed"):
+            v = getattr(self, k)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0: raise ValueError(f"TrainConfig.{k} must be an int >= 0, got {v!r}")
+        for k, ok, want in (("lr", lambda v: v > 0, "> 0"), ("image_lr", lambda v: v > 0, "> 0"), ("momentum", lambda v: 0 <= v < 1, "in [0, 1)"),
+                            ("weight_decay", lambda v: v >= 0, ">= 0"), ("poly_power", lambda v: v > 0, "> 0")):
+            v = getattr(self, k)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or not ok(v):
+                raise ValueError(f"TrainConfig.{k} must be a finite number {want}, got {v!r}")
+        if self.paper not in PAPER_AUG: raise ValueError(f"TrainConfig.paper must be one of {sorted(PAPER_AUG)}, got {self.paper!r}")
+        if not isinstance(self.device, str) or not self.device:
+            raise ValueError(f"TrainConfig.device must be a device string ('auto', 'cpu', 'cuda', ...), got {self.device!r}")
+        if self.device != "auto":
+            try: torch.device(self.device)
+            except (RuntimeError, TypeError): raise ValueError(f"TrainConfig.device {self.device!r} is not a device; expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
         if isinstance(self.image_data, (str, dict)): self.image_data = [self.image_data]
         for d in self.image_data:
             if not (isinstance(d, str) or (isinstance(d, dict) and isinstance(d.get("data"), str))):
