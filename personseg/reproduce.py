@@ -4,13 +4,14 @@
 
 # %% ../nbs/60_reproduce.ipynb #8301cb1e
 from __future__ import annotations
-import argparse, os, sys, time
+import argparse, numbers, os, shutil, sys, tempfile, time, uuid
 from pathlib import Path
 
 from .core import project_root, figures_dir, data_root as default_data_root
 
 # %% auto #0
-__all__ = ['PROFILES', 'check_profile', 'output_dir', 'paper_notebooks', 'run_notebook', 'reproduce', 'main']
+__all__ = ['PROFILES', 'PARAMETERS', 'check_profile', 'output_dir', 'check_parameters', 'paper_notebooks', 'run_notebook',
+           'reproduce', 'main']
 
 # %% ../nbs/60_reproduce.ipynb #49320c0f
 PROFILES = ("smoke", "synthetic", "paper")
@@ -20,15 +21,84 @@ def check_profile(profile: str) -> str:
     if profile not in PROFILES: raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
     return profile
 
+def _output_path(profile: str, out_dir: str | os.PathLike | None = None) -> Path:
+    check_profile(profile)
+    if out_dir: return Path(out_dir)
+    if profile == "synthetic": return figures_dir()
+    if profile == "paper": return figures_dir() / "paper"
+    return figures_dir() / "runs" / "smoke"
+
 def output_dir(profile: str, out_dir: str | os.PathLike | None = None) -> Path:
     "Where a paper notebook writes its `<name>.png|.md|.csv` for `profile` (or `out_dir` when given)."
-    check_profile(profile)
-    if out_dir: p = Path(out_dir)
-    elif profile == "synthetic": p = figures_dir()
-    elif profile == "paper": p = figures_dir() / "paper"
-    else: p = figures_dir() / "runs" / "smoke"
+    p = _output_path(profile, out_dir)
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+# %% ../nbs/60_reproduce.ipynb #9a92983c
+_CLI_HINT = ("papermill's -r passes strings and -p keeps '[...]' as a string: "
+             "pass numbers with -p (-p seed 3) and lists with -y (-y 'seeds: [0, 1]')")
+
+def _bad(exc: type, name: str, value, expected: str, hint: str = ""):
+    raise exc(f"parameter {name!r}: got {value!r} ({type(value).__name__}); expected {expected}" + (f"; {hint}" if hint else ""))
+
+def _is_int(v) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+def _profile(name, v):
+    exp = f"one of {', '.join(map(repr, PROFILES))}"
+    if not isinstance(v, str): _bad(TypeError, name, v, f"a profile name, {exp}")
+    if v not in PROFILES: _bad(ValueError, name, v, exp)
+    return v
+
+def _path(name, v):
+    if v is None: return None
+    if isinstance(v, os.PathLike): v = os.fspath(v)
+    if not isinstance(v, str): _bad(TypeError, name, v, "None or a folder path (str)")
+    if not v.strip(): _bad(ValueError, name, v, "None (the default) or a non-empty folder path")
+    return v
+
+def _seed(name, v):
+    if not _is_int(v): _bad(TypeError, name, v, "an int >= 0", _CLI_HINT if isinstance(v, str) else "")
+    if v < 0: _bad(ValueError, name, v, "an int >= 0")
+    return int(v)
+
+def _seeds(name, v):
+    exp = "None (the profile's seeds) or a non-empty list of distinct ints >= 0, e.g. [0, 1]"
+    if v is None: return None
+    if not isinstance(v, (list, tuple)):
+        hint = (_CLI_HINT if isinstance(v, str) else
+                "an int is not a count here: the notebooks run exactly the seeds listed" if _is_int(v) else "")
+        _bad(TypeError, name, v, exp, hint)
+    if not all(_is_int(s) for s in v): _bad(TypeError, name, v, exp, "every seed must be an int (not a bool, str or float)")
+    if not v or any(s < 0 for s in v) or len(set(v)) != len(v): _bad(ValueError, name, v, exp)
+    return [int(s) for s in v]
+
+def _device(name, v):
+    import torch
+    exp = "'auto' or a torch device string such as 'cpu', 'cuda', 'cuda:1', 'mps'"
+    if isinstance(v, torch.device): v = str(v)
+    if not isinstance(v, str): _bad(TypeError, name, v, exp)
+    if v != "auto":
+        try: torch.device(v)
+        except (RuntimeError, ValueError): _bad(ValueError, name, v, exp)
+    return v
+
+def _dataset(name, v):
+    exp = "None (the profile's data), 'synthetic' or a registered dataset name"
+    if v is None: return None
+    if not isinstance(v, str): _bad(TypeError, name, v, exp)
+    if v == "synthetic": return v
+    from personseg.data.formats import get_spec
+    try: return get_spec(v).name
+    except KeyError as e: _bad(ValueError, name, v, exp, str(e.args[0]))
+
+PARAMETERS = {"profile": _profile, "data_root": _path, "out_dir": _path, "seed": _seed, "seeds": _seeds,
+              "device": _device, "dataset": _dataset}   # the paper notebooks' parameter names and their checks
+
+def check_parameters(**params) -> dict:
+    "Check paper-notebook parameters by the one schema of `PARAMETERS`; returns them normalised, in the order given."
+    unknown = [k for k in params if k not in PARAMETERS]
+    if unknown: raise TypeError(f"unknown parameter {unknown[0]!r}; the paper notebooks take {', '.join(PARAMETERS)}")
+    return {k: PARAMETERS[k](k, v) for k, v in params.items()}
 
 # %% ../nbs/60_reproduce.ipynb #69744461
 def paper_notebooks(pattern: str = "*", folder: str | os.PathLike | None = None) -> list[Path]:
@@ -36,27 +106,77 @@ def paper_notebooks(pattern: str = "*", folder: str | os.PathLike | None = None)
     folder = Path(folder) if folder else project_root() / "nbs" / "figures"
     return sorted(p for p in folder.glob(f"{pattern}.ipynb") if not p.name.startswith("_"))
 
+def _publish(stage: Path, final: Path) -> list[Path]:
+    "Move every file under `stage` to the same place under `final`, each with one atomic `os.replace`."
+    moved = []
+    for f in sorted(p for p in stage.rglob("*") if not p.is_dir()):
+        dst = final / f.relative_to(stage)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(f, dst)
+        moved.append(dst)
+    return moved
+
+def _execute(nb: Path, dst: Path, params: dict, timeout: int | None):
+    "papermill `nb` into a temp file beside `dst` that replaces `dst` in one step when the run ends, failed or not."
+    import papermill as pm
+    part = dst.with_name(f".{dst.stem}.{uuid.uuid4().hex[:8]}.ipynb")
+    try: pm.execute_notebook(str(nb), str(part), parameters=params, cwd=str(nb.parent), kernel_name="python3",
+                             progress_bar=False, execution_timeout=timeout, log_output=False)
+    finally:
+        if part.exists(): os.replace(part, dst)
+        else: dst.unlink(missing_ok=True)     # no run was recorded: do not leave an older run's copy to be read as this one's
+
+def _failed(e: Exception, nb: Path, executed: Path, final: Path) -> Exception:
+    "The error `run_notebook` raises for `e`: papermill's own type for a failing cell, naming the executed notebook."
+    import papermill as pm
+    kept = f"executed notebook: {executed}" if executed.exists() else f"no executed notebook was written ({executed})"
+    note = f"{nb.name} failed; {kept}; {final} left untouched"
+    if isinstance(e, pm.PapermillExecutionError):
+        err = pm.PapermillExecutionError(e.cell_index, e.exec_count, e.source, e.ename, e.evalue, [*e.traceback, note])
+    else: err = RuntimeError(f"{note} ({type(e).__name__}: {e})")
+    err.executed, err.out_dir = executed, final
+    return err
+
 def run_notebook(nb: str | os.PathLike, profile: str = "smoke", data_root: str | None = None,
                  out_dir: str | None = None, runs_dir: str | os.PathLike | None = None,
                  timeout: int | None = None, **parameters) -> Path:
-    "Execute one parameterized notebook with papermill; returns the executed copy's path (raises on a failed cell)."
-    import papermill as pm
+    "Execute one parameterized notebook with papermill, its outputs staged and moved into place only if it succeeds; returns the executed copy's path."
     nb = Path(nb).resolve()
-    check_profile(profile)
+    given = dict(profile=profile, **({} if data_root is None else {"data_root": data_root}), **parameters)
+    given.update(check_parameters(**{k: v for k, v in given.items() if k in PARAMETERS}))
+    out_dir = check_parameters(out_dir=out_dir)["out_dir"]
+    if not nb.is_file(): raise FileNotFoundError(f"no notebook {nb}")
+    import papermill as pm
+    declared = pm.inspect_notebook(str(nb))
+    missing = [k for k in (*given, "out_dir") if k not in declared]
+    if missing: raise ValueError(f"{nb.name} declares no parameter {', '.join(map(repr, missing))} in its `parameters` cell "
+                                 f"(it declares {', '.join(declared) or 'none'})")
+    final = _output_path(profile, out_dir).resolve()
     runs = Path(runs_dir) if runs_dir else figures_dir() / "runs" / profile
     runs.mkdir(parents=True, exist_ok=True)
-    dst = runs / nb.name
-    params = dict(profile=profile, data_root=str(data_root) if data_root else None, **parameters)
-    if out_dir: params["out_dir"] = str(out_dir)
-    pm.execute_notebook(str(nb), str(dst), parameters=params, cwd=str(nb.parent), kernel_name="python3",
-                        progress_bar=False, execution_timeout=timeout, log_output=False)
+    dst = (runs / nb.name).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.{nb.stem}.", suffix=".staging", dir=final.parent))
+    try:
+        try: _execute(nb, dst, {**given, "out_dir": str(stage)}, timeout)
+        except Exception as e: raise _failed(e, nb, dst, final) from None
+        final.mkdir(parents=True, exist_ok=True)
+        _publish(stage, final)
+    finally: shutil.rmtree(stage, ignore_errors=True)
     return dst
 
+
 # %% ../nbs/60_reproduce.ipynb #0633b03c
+def _why(e: Exception) -> str:
+    "One line on why a notebook failed: the cell's exception (papermill) or the last line of `e`, and the executed copy."
+    if hasattr(e, "ename"): line = f"{e.ename}: {(str(e.evalue).strip().splitlines() or [''])[-1]}"
+    else: line = f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}"
+    return line + (f" (see {e.executed})" if getattr(e, "executed", None) else "")
+
 def reproduce(profile: str = "synthetic", data_root: str | None = None, pattern: str = "*",
               folder: str | os.PathLike | None = None, timeout: int | None = None) -> dict[str, float]:
     "Run every paper notebook matching `pattern` in `profile`; returns {name: seconds}; `RuntimeError` listing failures."
-    check_profile(profile)
+    data_root = check_parameters(profile=profile, data_root=data_root)["data_root"]
     nbs = paper_notebooks(pattern, folder)
     if not nbs: raise FileNotFoundError(f"no paper notebooks matching {pattern!r} in {folder or project_root() / 'nbs' / 'figures'}")
     times, failed = {}, {}
@@ -64,12 +184,12 @@ def reproduce(profile: str = "synthetic", data_root: str | None = None, pattern:
         t0 = time.perf_counter()
         print(f"[{profile}] {nb.name} ...", flush=True)
         try: run_notebook(nb, profile, data_root=data_root, timeout=timeout)
-        except Exception as e: failed[nb.name] = f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
+        except Exception as e: failed[nb.name] = _why(e)
         times[nb.name] = time.perf_counter() - t0
         print(f"[{profile}] {nb.name} {'FAILED' if nb.name in failed else 'ok'} in {times[nb.name]:.1f}s", flush=True)
     if failed:
-        raise RuntimeError(f"{len(failed)} of {len(nbs)} paper notebooks failed (executed copies in figures/runs/{profile}/):\n"
-                           + "\n".join(f"  {k}: {v}" for k, v in failed.items()))
+        raise RuntimeError(f"{len(failed)} of {len(nbs)} paper notebooks failed (executed copies in figures/runs/{profile}/; "
+                           "their previous outputs are untouched):\n" + "\n".join(f"  {k}: {v}" for k, v in failed.items()))
     return times
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
     a = ap.parse_args(argv)
     try: times = reproduce(a.profile, a.data_root, a.only, timeout=a.timeout)
+    except (TypeError, ValueError) as e:
+        print(e, file=sys.stderr); return 2
     except (RuntimeError, FileNotFoundError) as e:
         print(e, file=sys.stderr); return 1
     print(f"all {len(times)} paper notebooks ran in {sum(times.values()):.0f}s ({a.profile})")

@@ -18,7 +18,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1: leaves the other cores free)")
     ap.add_argument("--frames", type=int, default=3, help="timed frames per configuration (after one warm-up frame)")
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--json", default=None, help="also write the results to this file")
+    ap.add_argument("--json", default=None, help="also write the results to this file (atomically)")
     a = ap.parse_args(argv)
     import torch
     torch.set_num_threads(a.threads)
@@ -43,7 +43,8 @@ def main(argv=None):
     worst = max(r["ratio"] for r in rows)
     print(f"streaming per-frame cost / naive: worst {worst:.3f} (goal <= 0.60): {'met' if worst <= 0.60 else 'NOT met'}")
     if a.json:
-        with open(a.json, "w") as f: json.dump(rows, f, indent=1)
+        from personseg.core import atomic_write_text
+        atomic_write_text(a.json, json.dumps(rows, indent=1))
     return 0
 
 
