@@ -260,7 +260,7 @@ def _class_ids(x, name: str) -> torch.Tensor:
     if t.is_floating_point():
         bad = int((~torch.isfinite(t)).sum())
         if bad: raise ValueError(f"{name}: {bad} NaN/inf values; expected integer class ids")
-        if (t != t.round()).any(): raise ValueError(f"{name}: non-integer values such as {float(t[t != t.round()][0])}; expected integer class ids (argmax the scores first)")
+        if (t != t.round()).any(): raise ValueError(f"{name}: non-integer values such as {float(t[t != t.round()][0]):g}; expected integer class ids (argmax the scores first)")
     return t.to(torch.int64)
 
 def confusion_matrix(pred, # (..., H, W) integer class predictions
