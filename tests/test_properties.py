@@ -245,7 +245,7 @@ def test_read_image_png_kinds(tmp, rgb, kind):
     if kind == "RGB": Image.fromarray(rgb).save(f); exp = rgb
     elif kind == "L": Image.fromarray(rgb[..., 0]).save(f); exp = np.repeat(rgb[..., :1], 3, 2)
     elif kind == "RGBA": Image.fromarray(np.dstack([rgb, rgb[..., 1]]), mode="RGBA").save(f); exp = rgb
-    elif kind == "I16": cv2.imwrite(str(f), rgb[..., 0].astype(np.uint16) * 257 + 3); exp = np.repeat(rgb[..., :1], 3, 2)
+    elif kind == "I16": cv2.imwrite(str(f), rgb[..., 0].astype(np.uint16) * 256 + 3); exp = np.repeat(rgb[..., :1], 3, 2)
     elif kind == "RGB16": cv2.imwrite(str(f), rgb[..., ::-1].astype(np.uint16) * 256 + 255); exp = rgb
     else: cv2.imwrite(str(f), np.dstack([rgb[..., ::-1], rgb[..., :1]]).astype(np.uint16) * 257); exp = rgb
     r = read_image(f)
