@@ -31,13 +31,12 @@ VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 
 def read_image(path: str | os.PathLike) -> np.ndarray:
     "(H,W,3) uint8 RGB of an image file; `FileNotFoundError` / `ValueError` with one line saying what is wrong."
+    from personseg.data.formats import read_image as decode   # the loaders' decoder: grey/RGBA/16-bit converted, cut JPEGs refused
     p = Path(path)
     if not p.exists(): raise FileNotFoundError(f"{p}: no such file")
     if p.is_dir(): raise IsADirectoryError(f"{p}: is a folder, not an image")
     if p.stat().st_size == 0: raise ValueError(f"{p}: empty file")
-    img = cv2.imread(str(p), cv2.IMREAD_COLOR)
-    if img is None or img.size == 0: raise ValueError(f"{p}: not a readable image (supported: {', '.join(IMAGE_SUFFIXES)})")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return decode(p)
 
 # %% ../nbs/43_api.ipynb #41add36d
 @dataclass

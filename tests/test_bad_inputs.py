@@ -78,6 +78,7 @@ CASES = [
     ("api-missing-file", lambda t: api.segment(t / "nope.jpg"), FileNotFoundError, "no such file"),
     ("api-empty-file", lambda t: api.read_image(_touch(t / "empty.png", b"")), ValueError, "empty file"),
     ("api-truncated-png", lambda t: api.read_image(_touch(t / "half.png", _png()[: len(_png()) // 3])), ValueError, "not a readable image"),
+    ("api-truncated-jpeg", lambda t: api.read_image(_touch(t / "cut.jpg", _jpg()[:300])), ValueError, "truncated file"),
     ("api-folder-as-image", lambda t: api.read_image(t), IsADirectoryError, "is a folder"),
     ("api-unknown-model", lambda t: api.load_model("bisenet-x93"), KeyError, "bisenet-x39"),
     ("api-no-weights", lambda t: api.load_model("mdtrisenet-x39"), api.NoWeightsError, "personseg train --model mdtrisenet-x39"),
@@ -98,6 +99,11 @@ def _touch(p: Path, data: bytes) -> Path:
 
 def _mkdir(p: Path) -> Path:
     p.mkdir(); return p
+
+
+def _jpg() -> bytes:
+    ok, buf = cv2.imencode(".jpg", np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8))
+    return buf.tobytes()
 
 
 def _png() -> bytes:

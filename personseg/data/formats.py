@@ -52,7 +52,7 @@ def read_image(path) -> np.ndarray:
     if buf[:2] == b"\xff\xd8" and _jpeg_truncated(buf):
         raise ValueError(f"{path}: JPEG data ends before its end-of-image marker (truncated file); expected a complete JPEG")
     img = cv2.imdecode(np.frombuffer(buf, np.uint8), cv2.IMREAD_COLOR)
-    if img is None: raise ValueError(f"{path}: cannot decode the image; expected a JPEG/PNG file OpenCV can read")
+    if img is None: raise ValueError(f"{path}: not a readable image (cannot decode it); expected a JPEG/PNG file OpenCV can read")
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 def read_label(path) -> np.ndarray:
