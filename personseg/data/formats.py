@@ -244,6 +244,7 @@ def _index_ppss(root: Path, split: str):
     out = []
     for img in sorted(d.rglob("*.jpg")):
         out.append((img, img.with_name(img.stem + "_m.png"), f"{img.parent.name}/{img.stem}"))
+    if not out: raise ValueError(f"{d}: no <video>/<name>.jpg images; expected PPSS's {d.name}/ to hold them beside <name>_m.png labels")
     return out
 
 def _index_baidu(root: Path, split: str):

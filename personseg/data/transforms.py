@@ -164,8 +164,11 @@ class CheckSample(v2.Transform):
         x, where = sample[ref], _where(sample)
         if x.ndim < 3 or x.shape[-3] != 3:
             raise ValueError(f"{where}: {ref} has shape {tuple(x.shape)}; expected {'(3, H, W)' if ref == 'image' else '(T, 3, H, W)'} RGB, channels first")
-        if x.is_floating_point() and not torch.isfinite(x).all():
-            raise ValueError(f"{where}: {ref} has {int((~torch.isfinite(x)).sum())} NaN/inf values; expected finite pixel values")
+        if x.is_floating_point():
+            if not torch.isfinite(x).all():
+                raise ValueError(f"{where}: {ref} has {int((~torch.isfinite(x)).sum())} NaN/inf values; expected finite pixel values")
+            if x.numel() and (float(x.min()) < 0 or float(x.max()) > 1):   # NormalizeRGB scales uint8 only: 0-255 floats would pass unscaled
+                raise ValueError(f"{where}: {ref} is float with values {float(x.min()):g}..{float(x.max()):g}; expected uint8 0-255 or float in [0, 1]")
         H, W = x.shape[-2:]
         for k, v in sample.items():
             if isinstance(v, tv_tensors.Mask):
