@@ -69,3 +69,19 @@ def test_tables_same_seed_same_text(tmp_path):
     assert a["md"].count("\n") == 4 and "trisenet-x39" in a["md"]      # header, rule, two model rows
     c = json.loads(_py(TABLE, "1", cache=tmp_path / "c"))
     assert c["csv"] != a["csv"]
+
+
+def test_dataloader_workers_do_not_change_weights(tmp_path):
+    """Augmentation seeds are per sample (seed, epoch, index), not per worker process: 0 or 2 DataLoader workers
+    train to the same bits, so a run may be resumed with another worker count (it is not part of the run's hash)."""
+    plugin = ROOT / "tests" / "_tiny_model.py"
+    def run(out: Path, workers: int) -> dict:
+        args = ["--model", "tiny-seg", "--loss", "per-image-ce", "--plugin", str(plugin), "--size", "32", "--n-train", "16",
+                "--batch-size", "4", "--steps", "6", "--log-every", "1", "--lr", "0.05", "--device", "cpu", "--no-progress",
+                "--workers", str(workers), "--out", str(out)]
+        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(tmp_path / "cache"))
+        r = subprocess.run([sys.executable, "-m", "personseg.train", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr[-4000:]
+        return load_file(str(out / "step-00000006" / "model.safetensors"))
+    a, b = run(tmp_path / "w0", 0), run(tmp_path / "w2", 2)
+    assert all(torch.equal(a[k], b[k]) for k in a)
