@@ -316,6 +316,120 @@ class PairedLabels(torch.utils.data.Dataset):
         return self.transform(s) if self.transform else s
 
 # %% ../../nbs/02_data.formats.ipynb #1d8eec14
+_JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean", type(None): "null"}
+
+def _jtype(v) -> str: return _JSON_TYPES.get(type(v), f"a {type(v).__name__}")
+
+def _short(v, n: int = 60) -> str:
+    r = repr(v)
+    return r if len(r) <= n else r[:n - 3] + "..."
+
+def _is_int(v) -> bool:
+    return (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer())
+
+def _is_num(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def _load_json(path: Path, what: str):
+    "Parsed JSON of `path`; an empty file or one that is not UTF-8 JSON raises `ValueError` naming it."
+    buf = path.read_bytes()
+    if not buf: raise ValueError(f"{path}: annotation file is empty (0 bytes); expected {what}")
+    try: return json.loads(buf)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise ValueError(f"{path}: not valid JSON ({e}); expected {what}") from None
+
+def _far_outside(xy: np.ndarray, shape) -> str | None:
+    "Why the (N, 2) vertices `xy` cannot be drawn in an image of `shape` (H, W), or None."
+    H, W = shape
+    if not np.isfinite(xy).all(): return "NaN/inf coordinates; expected finite numbers"
+    far = (xy[:, 0] < -W) | (xy[:, 0] > 2 * W) | (xy[:, 1] < -H) | (xy[:, 1] > 2 * H)
+    if far.any():   # pycocotools mis-draws (or crashes on) such points; nothing real lies an image size away
+        x, y = xy[far][0]
+        return f"point ({x:g}, {y:g}) far outside the {W}x{H} image; expected x in [{-W}, {2 * W}] and y in [{-H}, {2 * H}]"
+    return None
+
+def _coco_rle_counts(s: str) -> list[int]:
+    "Run lengths of a compressed COCO RLE string (pycocotools' `rleFrString`), refusing malformed strings."
+    cnts, p, n = [], 0, len(s)
+    while p < n:
+        x = k = 0; more = True
+        while more:
+            if p >= n: raise ValueError("the string ends inside a run length")
+            c = ord(s[p]) - 48
+            if not 0 <= c < 64: raise ValueError(f"character {s[p]!r} is not an RLE digit ('0'..'o')")
+            x |= (c & 0x1F) << 5 * k; more = bool(c & 0x20); p += 1; k += 1
+            if not more and c & 0x10: x |= -1 << 5 * k
+        if len(cnts) > 2: x += cnts[-2]
+        cnts.append(x)
+    return cnts
+
+def _coco_mask(seg, shape, where: str) -> np.ndarray:
+    "Bool mask of a COCO `segmentation` (polygons or RLE) for an image of `shape` (H, W), checked before pycocotools sees it."
+    from pycocotools import mask as mask_utils
+    H, W = shape
+    if isinstance(seg, list):
+        if not seg: raise ValueError(f"{where} has an empty polygon list; expected at least one polygon [x1, y1, x2, y2, ...]")
+        for poly in seg:
+            if not isinstance(poly, list):
+                raise ValueError(f"{where} has a polygon that is {_jtype(poly)} ({_short(poly)}); expected a list [x1, y1, x2, y2, ...] per polygon")
+            bad = [v for v in poly if not _is_num(v)]
+            if bad: raise ValueError(f"{where} has a polygon with a non-numeric coordinate {_short(bad[0])}; expected numbers [x1, y1, x2, y2, ...]")
+            if len(poly) % 2: raise ValueError(f"{where} has a polygon with an odd number of coordinates ({len(poly)}); expected (x, y) pairs")
+            if len(poly) < 6: raise ValueError(f"{where} has a polygon with {len(poly) // 2} points; expected at least 3 (x, y) points")
+            why = _far_outside(np.asarray(poly, np.float64).reshape(-1, 2), shape)
+            if why: raise ValueError(f"{where} has a polygon with {why}")
+        return mask_utils.decode(mask_utils.merge(mask_utils.frPyObjects(seg, H, W))).astype(bool)
+    if isinstance(seg, dict):
+        for k in ("size", "counts"):
+            if k not in seg: raise ValueError(f"{where} has an RLE segmentation without {k!r}; expected {{'size': [h, w], 'counts': ...}}")
+        size, counts = seg["size"], seg["counts"]
+        if not (isinstance(size, list) and len(size) == 2 and all(_is_int(v) for v in size)):
+            raise ValueError(f"{where} has an RLE size {_short(size)}; expected [height, width] = [{H}, {W}]")
+        if list(size) != [H, W]:
+            raise ValueError(f"{where} has an RLE of size {size[1]}x{size[0]} (WxH) but its image is {W}x{H}; expected the same size")
+        if isinstance(counts, str):
+            try: cnts = _coco_rle_counts(counts)
+            except ValueError as e: raise ValueError(f"{where} has compressed RLE counts that do not decode ({e}); expected COCO's RLE string") from None
+        elif isinstance(counts, list) and all(_is_int(v) for v in counts): cnts = [int(v) for v in counts]
+        else: raise ValueError(f"{where} has RLE counts {_short(counts)}; expected a compressed RLE string or a list of run lengths")
+        if any(c < 0 for c in cnts): raise ValueError(f"{where} has a negative RLE run length ({min(cnts)}); expected run lengths >= 0")
+        if sum(cnts) != H * W:
+            raise ValueError(f"{where} has RLE counts that add up to {sum(cnts)} pixels; expected {H}x{W} = {H * W}")
+        rle = dict(size=[H, W], counts=counts.encode()) if isinstance(counts, str) else mask_utils.frPyObjects(seg, H, W)
+        return mask_utils.decode(rle).astype(bool)
+    raise ValueError(f"{where} has a segmentation that is {_jtype(seg)}; expected a list of polygons or an RLE {{'size', 'counts'}}")
+
+_COCO_WHAT = "COCO instances JSON: an object with 'images', 'annotations' and 'categories' lists"
+
+def _check_coco(js, path: Path):
+    "Refuse a COCO instances file pycocotools would crash on (or read wrongly); errors name `path` and the entry."
+    if not isinstance(js, dict): raise ValueError(f"{path}: top-level JSON is {_jtype(js)}; expected {_COCO_WHAT}")
+    for k in ("images", "annotations", "categories"):
+        if k not in js: raise ValueError(f"{path}: no {k!r}; expected {_COCO_WHAT}")
+        if not isinstance(js[k], list): raise ValueError(f"{path}: {k!r} is {_jtype(js[k])}; expected {_COCO_WHAT}")
+    for j, c in enumerate(js["categories"]):
+        if not isinstance(c, dict) or "id" not in c or "name" not in c:
+            raise ValueError(f"{path}: categories[{j}] is {_short(c)}; expected an object with 'id' and 'name'")
+    img_ids = set()
+    for j, im in enumerate(js["images"]):
+        if not isinstance(im, dict): raise ValueError(f"{path}: images[{j}] is {_jtype(im)}; expected an object with 'id', 'file_name', 'height' and 'width'")
+        for k in ("id", "file_name", "height", "width"):
+            if k not in im:
+                who = f"image {im['id']}" if "id" in im else f"images[{j}]"
+                raise ValueError(f"{path}: {who} has no {k!r}; expected 'id', 'file_name', 'height' and 'width'")
+        for k in ("height", "width"):
+            if not _is_int(im[k]) or im[k] <= 0: raise ValueError(f"{path}: image {im['id']} has {k} {_short(im[k])}; expected a positive integer")
+        if not isinstance(im["file_name"], str) or not im["file_name"]:
+            raise ValueError(f"{path}: image {im['id']} has file_name {_short(im['file_name'])}; expected a file name in the image folder")
+        if im["id"] in img_ids: raise ValueError(f"{path}: image id {im['id']} is listed twice in 'images'; expected unique ids")
+        img_ids.add(im["id"])
+    for j, a in enumerate(js["annotations"]):
+        if not isinstance(a, dict): raise ValueError(f"{path}: annotations[{j}] is {_jtype(a)}; expected an object with 'id', 'image_id', 'category_id' and 'segmentation'")
+        for k in ("id", "image_id", "category_id", "segmentation"):
+            if k not in a:
+                who = f"annotation {a['id']}" if "id" in a else f"annotations[{j}]"
+                raise ValueError(f"{path}: {who} has no {k!r}; expected 'id', 'image_id', 'category_id' and 'segmentation'")
+        if a["image_id"] not in img_ids:
+            raise ValueError(f"{path}: annotation {a['id']} refers to image_id {_short(a['image_id'])}, which is not in 'images'; expected the id of a listed image")
+
 class CocoPersons(torch.utils.data.Dataset):
     "COCO images with people as binary person masks (crowd → 255)."
     def __init__(self, spec="coco_person", root=None, split: str = "train", year: str = "2017",
@@ -327,14 +441,26 @@ class CocoPersons(torch.utils.data.Dataset):
         if not self.root.is_dir(): raise FileNotFoundError(f"{self.root}: dataset folder not found; expected COCO's annotations/ and {split}{year}/ here")
         self.ann_file = _need(self.root / "annotations" / f"instances_{split}{year}.json", f"COCO's annotations/instances_{split}{year}.json")
         self.img_dir = _need(self.root / f"{split}{year}", f"COCO's image folder {split}{year}/")
-        with contextlib.redirect_stdout(open(os.devnull, "w")): self.coco = COCO(str(self.ann_file))
+        js = _load_json(self.ann_file, _COCO_WHAT)
+        _check_coco(js, self.ann_file)
+        self.coco = COCO()
+        self.coco.dataset = js
+        with contextlib.redirect_stdout(io.StringIO()): self.coco.createIndex()
         self.cat_ids = self.coco.getCatIds(catNms=["person"])
+        if not self.cat_ids:   # pycocotools would then match every category (and every image)
+            raise ValueError(f"{self.ann_file}: no category named 'person' in 'categories'; expected COCO's person category")
         ids = sorted(self.coco.getImgIds(catIds=self.cat_ids))
         if min_person_pixels > 0:
-            ids = [i for i in ids if sum(a["area"] for a in self._anns(i) if not a.get("iscrowd", 0)) >= min_person_pixels]
+            ids = [i for i in ids if sum(self._area(a) for a in self._anns(i) if not a.get("iscrowd", 0)) >= min_person_pixels]
         self.ids, self.transform, self.target = ids, transform, _check_target(self.spec, target)
 
     def _anns(self, img_id): return self.coco.loadAnns(self.coco.getAnnIds(imgIds=img_id, catIds=self.cat_ids, iscrowd=None))
+
+    def _area(self, a) -> float:
+        if not _is_num(a.get("area")):
+            raise ValueError(f"{self.ann_file}: annotation {a['id']} has area {_short(a.get('area'))}; expected its mask area in pixels (min_person_pixels filters on it)")
+        return a["area"]
+
     def __len__(self): return len(self.ids)
 
     def __getitem__(self, i: int) -> dict:
@@ -346,7 +472,7 @@ class CocoPersons(torch.utils.data.Dataset):
             raise ValueError(f"{path}: image is {W}x{H} but {self.ann_file.name} says {info['width']}x{info['height']}; expected the same size")
         mask, crowd = np.zeros((H, W), np.uint8), np.zeros((H, W), bool)
         for a in self._anns(self.ids[i]):
-            m = self.coco.annToMask(a).astype(bool)
+            m = _coco_mask(a["segmentation"], (H, W), f"{self.ann_file}: annotation {a['id']}")
             if a.get("iscrowd", 0): crowd |= m
             else: mask[m] = 1
         mask[crowd & (mask == 0)] = self.spec.ignore_index
@@ -355,21 +481,32 @@ class CocoPersons(torch.utils.data.Dataset):
 
 # %% ../../nbs/02_data.formats.ipynb #4e51a18d
 SUPERVISELY_PERSON = ("person_poly", "person_bmp")
+_BITMAP_WHAT = "expected base64 of zlib-compressed PNG"
 
-def decode_bitmap(data: str, origin, shape, path) -> np.ndarray:
+def decode_bitmap(data: str, origin, shape, path,
+                  obj: int | None = None) -> np.ndarray:   # the object's index, named in errors
     "Full-image bool mask from a Supervisely `bitmap` object (`data` base64·zlib·PNG, `origin` [x, y])."
-    try:
-        png = np.frombuffer(zlib.decompress(base64.b64decode(data)), np.uint8)
-        m = cv2.imdecode(png, cv2.IMREAD_UNCHANGED)
-    except Exception as e:
-        raise ValueError(f"{path}: cannot decode a bitmap object ({e}); expected base64 of zlib-compressed PNG") from None
-    if m is None: raise ValueError(f"{path}: cannot decode a bitmap object; expected base64 of zlib-compressed PNG")
+    where = f"{path}: object {obj}" if obj is not None else f"{path}"
+    if not isinstance(data, str) or not data: raise ValueError(f"{where}: bitmap data is {_short(data)}; {_BITMAP_WHAT}")
+    try: raw = base64.b64decode(data)
+    except ValueError as e: raise ValueError(f"{where}: bitmap data is not base64 ({e}); {_BITMAP_WHAT}") from None
+    try: png = zlib.decompress(raw)
+    except zlib.error as e: raise ValueError(f"{where}: bitmap data is not zlib-compressed ({e}); {_BITMAP_WHAT}") from None
+    m = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED) if png else None
+    if m is None: raise ValueError(f"{where}: bitmap data does not hold a readable PNG; {_BITMAP_WHAT}")
+    if not (isinstance(origin, (list, tuple)) and len(origin) == 2 and all(_is_int(v) for v in origin)):
+        raise ValueError(f"{where}: bitmap origin {_short(origin)}; expected [x, y] integers (the bitmap's top-left corner)")
     if m.ndim == 3: m = m[..., 3] if m.shape[2] == 4 else m[..., 0]
-    out = np.zeros(shape, bool)
+    m = m > 0
+    H, W = shape
     x, y = int(origin[0]), int(origin[1])
-    h, w = min(m.shape[0], shape[0] - y), min(m.shape[1], shape[1] - x)
-    if h <= 0 or w <= 0 or x < 0 or y < 0: raise ValueError(f"{path}: bitmap at origin {origin} of size {m.shape[1]}x{m.shape[0]} lies outside the {shape[1]}x{shape[0]} image")
-    out[y:y + h, x:x + w] = m[:h, :w] > 0
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + m.shape[1], W), min(y + m.shape[0], H)
+    inside = m[y0 - y:y1 - y, x0 - x:x1 - x] if x1 > x0 and y1 > y0 else m[:0, :0]
+    lost = int(m.sum()) - int(inside.sum())
+    if lost:   # cropping would silently cut the person: the origin or the annotation's image is wrong
+        raise ValueError(f"{where}: bitmap at origin {list(origin)} of size {m.shape[1]}x{m.shape[0]} puts {lost} mask pixels outside the {W}x{H} image; expected the bitmap inside the image")
+    out = np.zeros(shape, bool)
+    out[y0:y1, x0:x1] = inside
     return out
 
 def encode_bitmap(mask: np.ndarray) -> dict:
@@ -380,12 +517,30 @@ def encode_bitmap(mask: np.ndarray) -> dict:
     buf = io.BytesIO(); im.save(buf, format="PNG", transparency=0)
     return {"data": base64.b64encode(zlib.compress(buf.getvalue())).decode(), "origin": [int(x0), int(y0)]}
 
-def _fill_polygon(points: dict, shape) -> np.ndarray:
+def _ring(pts, shape, where: str, ring: str) -> np.ndarray:
+    "(N, 1, 2) int32 vertices of one polygon ring (a list of [x, y]), checked; errors name `where` and the ring."
+    if not isinstance(pts, list): raise ValueError(f"{where} has a polygon {ring} that is {_jtype(pts)}; expected a list of [x, y] points")
+    bad = [p for p in pts if not (isinstance(p, list) and len(p) == 2 and all(_is_num(v) for v in p))]
+    if bad: raise ValueError(f"{where} has a polygon {ring} point {_short(bad[0])}; expected [x, y] with numeric x and y")
+    if len(pts) < 3: raise ValueError(f"{where} has a polygon {ring} with {len(pts)} points; expected at least 3 (x, y) points")
+    xy = np.asarray(pts, np.float64)
+    why = _far_outside(xy, shape)
+    if why: raise ValueError(f"{where} has a polygon {ring} with {why}")
+    return np.round(xy).astype(np.int32).reshape(-1, 1, 2)
+
+def _fill_polygon(points: dict, shape, where: str = "polygon") -> np.ndarray:
+    "Bool mask of a Supervisely polygon (`exterior` filled, `interior` holes cleared); errors name `where`."
+    if not isinstance(points, dict) or "exterior" not in points:
+        raise ValueError(f"{where} has polygon points {_short(points)}; expected {{'exterior': [[x, y], ...], 'interior': [...]}}")
+    holes = points.get("interior") or []
+    if not isinstance(holes, list): raise ValueError(f"{where} has polygon holes {_short(holes)}; expected 'interior' as a list of point lists")
+    rings = [_ring(points["exterior"], shape, where, "exterior")] + [_ring(h, shape, where, f"interior {k}") for k, h in enumerate(holes)]
     m = np.zeros(shape, np.uint8)
-    cv2.fillPoly(m, [np.round(np.asarray(points["exterior"], np.float64)).astype(np.int32).reshape(-1, 1, 2)], 1)
-    for hole in points.get("interior", []) or []:
-        cv2.fillPoly(m, [np.round(np.asarray(hole, np.float64)).astype(np.int32).reshape(-1, 1, 2)], 0)
+    cv2.fillPoly(m, rings[:1], 1)
+    for hole in rings[1:]: cv2.fillPoly(m, [hole], 0)
     return m.astype(bool)
+
+_SV_WHAT = "a Supervisely annotation: an object with 'size' {height, width} and 'objects'"
 
 class SuperviselyPersons(torch.utils.data.Dataset):
     "Supervisely Person project folders → binary person masks (`neutral` → 255)."
@@ -410,20 +565,31 @@ class SuperviselyPersons(torch.utils.data.Dataset):
         ip, ap = self.items[i]
         img = read_image(ip)
         H, W = img.shape[:2]
-        try: ann = json.loads(_need(ap, "a Supervisely annotation json").read_text())
-        except json.JSONDecodeError as e: raise ValueError(f"{ap}: not valid JSON ({e})") from None
-        size = ann.get("size", {})
-        if (size.get("height"), size.get("width")) != (H, W):
-            raise ValueError(f"{ap}: annotation size is {size.get('width')}x{size.get('height')} but the image {ip.name} is {W}x{H}; expected the same size")
+        ann = _load_json(_need(ap, "a Supervisely annotation json"), _SV_WHAT)
+        if not isinstance(ann, dict): raise ValueError(f"{ap}: top-level JSON is {_jtype(ann)}; expected {_SV_WHAT}")
+        size = ann.get("size")
+        if not (isinstance(size, dict) and _is_int(size.get("height")) and _is_int(size.get("width"))):
+            raise ValueError(f"{ap}: annotation size is {_short(size)}; expected {{'height': {H}, 'width': {W}}} (integers, the size of {ip.name})")
+        if (size["height"], size["width"]) != (H, W):
+            raise ValueError(f"{ap}: annotation size is {size['width']}x{size['height']} but the image {ip.name} is {W}x{H}; expected the same size")
+        objs = ann.get("objects")
+        if not isinstance(objs, list):   # a missing list is not "no people": Supervisely writes "objects": [] for those
+            raise ValueError(f"{ap}: 'objects' is {'missing' if 'objects' not in ann else _jtype(objs)}; expected a list of objects (empty when the image has none)")
         person, neutral = np.zeros((H, W), bool), np.zeros((H, W), bool)
-        for o in ann.get("objects", []):
-            geo = o.get("geometryType")
-            if geo == "bitmap": m = decode_bitmap(o["bitmap"]["data"], o["bitmap"]["origin"], (H, W), ap)
-            elif geo == "polygon": m = _fill_polygon(o["points"], (H, W))
-            else: raise ValueError(f"{ap}: object of geometry {geo!r}; expected 'bitmap' or 'polygon'")
-            if o.get("classTitle") in SUPERVISELY_PERSON: person |= m
-            elif o.get("classTitle") == "neutral": neutral |= m
-            else: raise ValueError(f"{ap}: object class {o.get('classTitle')!r}; expected one of {list(SUPERVISELY_PERSON) + ['neutral']}")
+        for j, o in enumerate(objs):
+            if not isinstance(o, dict): raise ValueError(f"{ap}: object {j} is {_jtype(o)}; expected an object with 'classTitle' and 'geometryType'")
+            cls, geo = o.get("classTitle"), o.get("geometryType")
+            if cls not in SUPERVISELY_PERSON + ("neutral",):
+                raise ValueError(f"{ap}: object {j} has classTitle {_short(cls)}; expected one of {list(SUPERVISELY_PERSON) + ['neutral']}")
+            if geo == "bitmap":
+                bm = o.get("bitmap")
+                if not (isinstance(bm, dict) and "data" in bm and "origin" in bm):
+                    raise ValueError(f"{ap}: object {j} (bitmap) has bitmap {_short(bm)}; expected {{'data': <base64>, 'origin': [x, y]}}")
+                m = decode_bitmap(bm["data"], bm["origin"], (H, W), ap, obj=j)
+            elif geo == "polygon": m = _fill_polygon(o.get("points"), (H, W), f"{ap}: object {j}")
+            else: raise ValueError(f"{ap}: object {j} has geometryType {_short(geo)}; expected 'bitmap' or 'polygon'")
+            if cls in SUPERVISELY_PERSON: person |= m
+            else: neutral |= m
         mask = np.where(person, 1, np.where(neutral, self.spec.ignore_index, 0)).astype(np.uint8)
         s = make_sample(img, mask, path=str(ip), label_path=str(ap), dataset=self.spec.name, id=f"{ip.parent.parent.name}/{ip.name}", index=i)
         return self.transform(s) if self.transform else s
@@ -500,9 +666,16 @@ class CityscapesParsing(torch.utils.data.Dataset):
         if not self.root.is_dir(): raise FileNotFoundError(f"{self.root}: dataset folder not found; expected Cityscapes' leftImg8bit/ and gtFine/")
         for d in (self.root / "leftImg8bit" / split, self.root / "gtFine" / split):
             _need(d, f"Cityscapes' leftImg8bit/{split}/<city>/ and gtFine/{split}/<city>/")
+        stray = sorted(p for p in (self.root / "leftImg8bit" / split).iterdir() if not p.is_dir())
+        if stray: raise ValueError(f"{stray[0]}: not a city folder; expected only <city>/ folders in leftImg8bit/{split}/")
         self.tv = Cityscapes(str(self.root), split=split, mode="fine", target_type="semantic")
         order = np.argsort(self.tv.images)
-        self.items = [(Path(self.tv.images[j]), Path(self.tv.targets[j][0])) for j in order]
+        self.items = [(Path(self.tv.images[j]), Path(self.tv.targets[j][0])) for j in order
+                      if "_leftImg8bit." in Path(self.tv.images[j]).name]   # torchvision lists every file (.DS_Store too)
+        if not self.items: raise ValueError(f"{self.root / 'leftImg8bit' / split}: no images; expected <city>/<name>_leftImg8bit.png files")
+        missing = [(ip, lp) for ip, lp in self.items if not lp.is_file()]
+        if missing:   # found here, not half-way through an epoch
+            raise FileNotFoundError(f"{missing[0][1]}: not found; expected the gtFine label of {missing[0][0].name} ({len(missing)} of {len(self.items)} images have none)")
         self.lut, self.transform, self.target = _cityscapes_lut(), transform, _check_target(self.spec, target)
 
     def __len__(self): return len(self.items)
