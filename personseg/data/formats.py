@@ -399,6 +399,15 @@ def _coco_mask(seg, shape, where: str) -> np.ndarray:
 
 _COCO_WHAT = "COCO instances JSON: an object with 'images', 'annotations' and 'categories' lists"
 
+def _require(path: Path, entry, lst: str, j: int, kind: str, keys: tuple):
+    "Refuse entry `j` of the JSON list `lst` unless it is an object with `keys`; errors name it by its id when it has one."
+    want = ", ".join(map(repr, keys[:-1])) + f" and {keys[-1]!r}"
+    if not isinstance(entry, dict): raise ValueError(f"{path}: {lst}[{j}] is {_jtype(entry)}; expected an object with {want}")
+    for k in keys:
+        if k not in entry:
+            who = f"{kind} {entry['id']}" if "id" in entry else f"{lst}[{j}]"
+            raise ValueError(f"{path}: {who} has no {k!r}; expected {want}")
+
 def _check_coco(js, path: Path):
     "Refuse a COCO instances file pycocotools would crash on (or read wrongly); errors name `path` and the entry."
     if not isinstance(js, dict): raise ValueError(f"{path}: top-level JSON is {_jtype(js)}; expected {_COCO_WHAT}")
@@ -410,11 +419,7 @@ def _check_coco(js, path: Path):
             raise ValueError(f"{path}: categories[{j}] is {_short(c)}; expected an object with 'id' and 'name'")
     img_ids = set()
     for j, im in enumerate(js["images"]):
-        if not isinstance(im, dict): raise ValueError(f"{path}: images[{j}] is {_jtype(im)}; expected an object with 'id', 'file_name', 'height' and 'width'")
-        for k in ("id", "file_name", "height", "width"):
-            if k not in im:
-                who = f"image {im['id']}" if "id" in im else f"images[{j}]"
-                raise ValueError(f"{path}: {who} has no {k!r}; expected 'id', 'file_name', 'height' and 'width'")
+        _require(path, im, "images", j, "image", ("id", "file_name", "height", "width"))
         for k in ("height", "width"):
             if not _is_int(im[k]) or im[k] <= 0: raise ValueError(f"{path}: image {im['id']} has {k} {_short(im[k])}; expected a positive integer")
         if not isinstance(im["file_name"], str) or not im["file_name"]:
@@ -422,11 +427,7 @@ def _check_coco(js, path: Path):
         if im["id"] in img_ids: raise ValueError(f"{path}: image id {im['id']} is listed twice in 'images'; expected unique ids")
         img_ids.add(im["id"])
     for j, a in enumerate(js["annotations"]):
-        if not isinstance(a, dict): raise ValueError(f"{path}: annotations[{j}] is {_jtype(a)}; expected an object with 'id', 'image_id', 'category_id' and 'segmentation'")
-        for k in ("id", "image_id", "category_id", "segmentation"):
-            if k not in a:
-                who = f"annotation {a['id']}" if "id" in a else f"annotations[{j}]"
-                raise ValueError(f"{path}: {who} has no {k!r}; expected 'id', 'image_id', 'category_id' and 'segmentation'")
+        _require(path, a, "annotations", j, "annotation", ("id", "image_id", "category_id", "segmentation"))
         if a["image_id"] not in img_ids:
             raise ValueError(f"{path}: annotation {a['id']} refers to image_id {_short(a['image_id'])}, which is not in 'images'; expected the id of a listed image")
 
