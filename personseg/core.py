@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['DATA_VERSION', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'atomic_path', 'atomic_write_bytes',
-           'atomic_write_text', 'seed_everything', 'get_device', 'config_hash', 'register_model', 'list_models',
-           'model_builder', 'create_model']
+           'atomic_write_text', 'seed_everything', 'parse_device', 'get_device', 'config_hash', 'register_model',
+           'list_models', 'model_builder', 'create_model']
 
 # %% ../nbs/00_core.ipynb #4851d880
 def project_root() -> Path:
@@ -92,16 +92,21 @@ def seed_everything(seed: int = 0, deterministic: bool = False) -> int:
         torch.backends.cudnn.benchmark = False
     return seed
 
+def parse_device(device: str | torch.device) -> torch.device:
+    "The `torch.device` a device string names, without asking whether this machine has it; `ValueError` if it names none."
+    if isinstance(device, torch.device): return device
+    try: return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"unknown device {device!r}; expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+
 def get_device(device: str | torch.device = "auto") -> torch.device:
-    "`'auto'` → cuda if available, else mps, else cpu; anything else is passed to `torch.device`."
+    "`'auto'` → cuda if available, else mps, else cpu; anything else must name a device this machine has."
     if isinstance(device, torch.device): return device
     if device == "auto":
         if torch.cuda.is_available(): return torch.device("cuda")
         if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
         return torch.device("cpu")
-    try: dev = torch.device(device)
-    except (RuntimeError, TypeError) as e:
-        raise ValueError(f"unknown device {device!r}; expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+    dev = parse_device(device)
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"device {device!r} asked for, but this torch sees no CUDA GPU; use 'cpu' or 'auto'")
     if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():

@@ -78,8 +78,9 @@ def _device(name, v):
     if isinstance(v, torch.device): v = str(v)
     if not isinstance(v, str): _bad(TypeError, name, v, exp)
     if v != "auto":
-        try: torch.device(v)
-        except (RuntimeError, ValueError): _bad(ValueError, name, v, exp)
+        from personseg.core import parse_device
+        try: parse_device(v)
+        except ValueError: _bad(ValueError, name, v, exp)
     return v
 
 def _dataset(name, v):

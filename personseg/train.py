@@ -17,7 +17,7 @@ from safetensors.torch import load_file, save_file
 from safetensors.torch import load_model as st_load_model, save_model as st_save_model
 from tqdm import tqdm
 
-from .core import atomic_path, atomic_write_text, cache_dir, config_hash, create_model, get_device, seed_everything
+from .core import atomic_path, atomic_write_text, cache_dir, config_hash, create_model, get_device, parse_device, seed_everything
 from .data.sample import IGNORE_INDEX, mask_to_edge
 from .data.transforms import PAPER_AUG
 
@@ -91,8 +91,8 @@ class TrainConfig:
         if not isinstance(self.device, str) or not self.device:
             raise ValueError(f"TrainConfig.device must be a device string ('auto', 'cpu', 'cuda', ...), got {self.device!r}")
         if self.device != "auto":
-            try: torch.device(self.device)
-            except (RuntimeError, TypeError): raise ValueError(f"TrainConfig.device {self.device!r} is not a device; expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
+            try: parse_device(self.device)
+            except ValueError: raise ValueError(f"TrainConfig.device {self.device!r} is not a device; expected 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
         if isinstance(self.image_data, (str, dict)): self.image_data = [self.image_data]
         for d in self.image_data:
             if not (isinstance(d, str) or (isinstance(d, dict) and isinstance(d.get("data"), str))):
@@ -513,11 +513,15 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     if meta.get("format") != CKPT_FORMAT: raise ValueError(f"{d}/checkpoint.json: format {meta.get('format')!r}; expected {CKPT_FORMAT!r}")
     return {"dir": d, "meta": meta, "model": load_file(str(d / meta["files"]["model"])), "state": load_file(str(d / meta["files"]["state"]))}
 
+def _plugin_file(p: str) -> bool:
+    "A plugin given as a `.py` file path (imported from that file) rather than an installed module name."
+    return p.endswith(".py") or os.sep in p
+
 def import_plugins(plugins: Sequence[str]) -> list:
     "Import each plugin: a module name (`pkg.mod`) or a `.py` file path; files are imported once per process."
     mods = []
     for p in plugins:
-        if p.endswith(".py") or os.sep in p:
+        if _plugin_file(p):
             path = Path(p).resolve()
             if not path.is_file(): raise FileNotFoundError(f"plugin {p!r}: no such file")
             name = f"personseg_plugin_{path.stem}_{config_hash({'p': str(path)}, 8)}"
@@ -537,7 +541,7 @@ def load_model(path: str | os.PathLike, device: str | torch.device = "cpu", stri
     d = _resolve_ckpt(path)
     meta = json.loads((d / "checkpoint.json").read_text())
     plugins = list(meta["config"].get("plugins", []))
-    files = [p for p in plugins if p.endswith(".py") or os.sep in p]
+    files = [p for p in plugins if _plugin_file(p)]
     if files and not trust_plugins:
         raise PermissionError(f"{d}/checkpoint.json names plugin code to import ({', '.join(files)}); importing it runs that code, "
                               f"so it is refused by default: pass trust_plugins=True only for a checkpoint you trust")
@@ -865,7 +869,7 @@ def config_from_args(argv: Sequence[str] | None = None) -> tuple[TrainConfig, ar
         if getattr(a, flag) is not None: d[name] = getattr(a, flag)
     for flag in ("model_kw", "loss_kw", "data_kw", "image_data", "domain_batches", "amp", "find_unused"):
         if getattr(a, flag) is not None: d[flag] = getattr(a, flag)
-    plugins = [str(Path(p).resolve()) if (p.endswith(".py") or os.sep in p) else p for p in a.plugin]
+    plugins = [str(Path(p).resolve()) if _plugin_file(p) else p for p in a.plugin]
     if plugins: d["plugins"] = list(d.get("plugins", [])) + [p for p in plugins if p not in d.get("plugins", [])]
     return TrainConfig.from_dict(d), a
 
