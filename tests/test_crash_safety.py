@@ -8,10 +8,8 @@ epoch; checkpoints every 3 steps, so the kill lands in epoch 0 after the step-3 
 restarts mid-epoch (batch 3 of 4) and crosses the epoch boundary.
 """
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,8 +19,8 @@ from safetensors.torch import load_file
 
 from personseg.train import latest_checkpoint
 
-ROOT = Path(__file__).resolve().parent.parent
-PLUGIN = ROOT / "tests" / "_tiny_model.py"
+from _train_cli import PLUGIN, ROOT, train_cli, train_cmd, train_env
+
 STEPS = 8
 
 
@@ -32,15 +30,8 @@ def _args(out: Path, sleep: float) -> list[str]:
             "--ckpt-every", "3", "--log-every", "1", "--lr", "0.05", "--device", "cpu", "--no-progress", "--out", str(out)]
 
 
-def _env(tmp: Path) -> dict:
-    return dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(tmp / "cache"))
-
-
 def _run(out: Path, sleep: float, *extra: str) -> dict:
-    r = subprocess.run([sys.executable, "-m", "personseg.train", *_args(out, sleep), *extra], cwd=ROOT,
-                       env=_env(out.parent), capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, f"exit {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
-    return json.loads([l for l in r.stdout.splitlines() if l.startswith("{")][-1])
+    return train_cli([*_args(out, sleep), *extra], out.parent / "cache", timeout=300)
 
 
 def _final(out: Path) -> tuple[dict, dict]:
@@ -53,7 +44,7 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("crash")
     _run(base / "clean", 0.0)                                    # the uninterrupted reference
     out = base / "killed"
-    p = subprocess.Popen([sys.executable, "-m", "personseg.train", *_args(out, 0.4)], cwd=ROOT, env=_env(base),
+    p = subprocess.Popen([*train_cmd(), *_args(out, 0.4)], cwd=ROOT, env=train_env(base / "cache"),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     t0 = time.monotonic()
     while not (out / "step-00000003" / "checkpoint.json").is_file():

@@ -1,7 +1,6 @@
 """Determinism: the same seed gives the same synthetic data, the same CPU training weights and the same tables,
 in separate processes (with different hash seeds), and a different seed gives different ones."""
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,8 @@ from safetensors.torch import load_file
 
 from personseg.data.synthetic import SyntheticPeople, SyntheticVideos, data_fingerprint
 
-ROOT = Path(__file__).resolve().parent.parent
+from _train_cli import PLUGIN, ROOT, train_cli, train_env
+
 
 TABLE = """
 import json, sys
@@ -25,7 +25,7 @@ print(json.dumps({"md": mean_std_table(runs), "csv": runs_csv(runs)}))
 
 
 def _py(code: str, *args: str, cache: Path, hashseed: str = "0") -> str:
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(cache), PYTHONHASHSEED=hashseed)
+    env = dict(train_env(cache), PYTHONHASHSEED=hashseed)
     r = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-4000:]
     return r.stdout.strip().splitlines()[-1]
@@ -47,11 +47,9 @@ def test_synthetic_data_same_seed_same_bytes(tmp_path):
 
 
 def _train(out: Path, seed: int) -> dict:
-    args = ["--model", "trisenet-x39", "--model-kw", json.dumps({"width": 0.25}), "--size", "64", "--n-train", "8",
-            "--batch-size", "4", "--steps", "3", "--seed", str(seed), "--device", "cpu", "--no-progress", "--out", str(out)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(out.parent / "cache"))
-    r = subprocess.run([sys.executable, "-m", "personseg.train", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr[-4000:]
+    train_cli(["--model", "trisenet-x39", "--model-kw", json.dumps({"width": 0.25}), "--size", "64", "--n-train", "8",
+               "--batch-size", "4", "--steps", "3", "--seed", str(seed), "--device", "cpu", "--no-progress", "--out", str(out)],
+              out.parent / "cache")
     return load_file(str(out / "step-00000003" / "model.safetensors"))
 
 
@@ -74,14 +72,10 @@ def test_tables_same_seed_same_text(tmp_path):
 def test_dataloader_workers_do_not_change_weights(tmp_path):
     """Augmentation seeds are per sample (seed, epoch, index), not per worker process: 0 or 2 DataLoader workers
     train to the same bits, so a run may be resumed with another worker count (it is not part of the run's hash)."""
-    plugin = ROOT / "tests" / "_tiny_model.py"
     def run(out: Path, workers: int) -> dict:
-        args = ["--model", "tiny-seg", "--loss", "per-image-ce", "--plugin", str(plugin), "--size", "32", "--n-train", "16",
-                "--batch-size", "4", "--steps", "6", "--log-every", "1", "--lr", "0.05", "--device", "cpu", "--no-progress",
-                "--workers", str(workers), "--out", str(out)]
-        env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(tmp_path / "cache"))
-        r = subprocess.run([sys.executable, "-m", "personseg.train", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        assert r.returncode == 0, r.stderr[-4000:]
+        train_cli(["--model", "tiny-seg", "--loss", "per-image-ce", "--plugin", str(PLUGIN), "--size", "32", "--n-train", "16",
+                   "--batch-size", "4", "--steps", "6", "--log-every", "1", "--lr", "0.05", "--device", "cpu", "--no-progress",
+                   "--workers", str(workers), "--out", str(out)], tmp_path / "cache")
         return load_file(str(out / "step-00000006" / "model.safetensors"))
     a, b = run(tmp_path / "w0", 0), run(tmp_path / "w2", 2)
     assert all(torch.equal(a[k], b[k]) for k in a)

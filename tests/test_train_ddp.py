@@ -8,9 +8,6 @@ steps (weights of magnitude ~0.1-1); the test allows 1e-6. A resumed 2-process r
 to an uninterrupted one.
 """
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,8 +16,8 @@ from safetensors.torch import load_file
 
 from personseg.train import load_model
 
-ROOT = Path(__file__).resolve().parent.parent
-PLUGIN = ROOT / "tests" / "_tiny_model.py"
+from _train_cli import PLUGIN, train_cli
+
 ATOL = 1e-6   # 1-process vs 2-process weights (measured max 5.6e-8)
 STEPS = 6     # 16 samples / batch 4 = 4 steps per epoch: the runs cross an epoch boundary
 ARGS = ["--model", "tiny-seg", "--loss", "per-image-ce", "--plugin", str(PLUGIN), "--size", "32", "--n-train", "16",
@@ -29,15 +26,7 @@ ARGS = ["--model", "tiny-seg", "--loss", "per-image-ce", "--plugin", str(PLUGIN)
 
 
 def _train(out: Path, nproc: int, *extra: str) -> dict:
-    "Run the CLI (plain python for 1 process, torchrun for more); returns rank 0's closing JSON line."
-    head = [sys.executable, "-m", "personseg.train"] if nproc == 1 else \
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(nproc), "-m", "personseg.train"]
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PERSONSEG_CACHE=str(out.parent / "cache"))
-    r = subprocess.run([*head, *ARGS, "--out", str(out), *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, f"exit {r.returncode}\n--- stdout\n{r.stdout[-3000:]}\n--- stderr\n{r.stderr[-5000:]}"
-    lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
-    assert len(lines) == 1, f"expected one summary line (rank 0 only), got {lines}"
-    return json.loads(lines[0])
+    return train_cli([*ARGS, "--out", str(out), *extra], out.parent / "cache", nproc=nproc, timeout=300)
 
 
 def _final(out: Path) -> tuple[dict, dict]:
