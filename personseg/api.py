@@ -18,6 +18,7 @@ from torch import nn
 import personseg
 from .apps import as_rgb_uint8, feather_alpha
 from .core import create_model, get_device, list_models
+from .data.formats import read_image as _decode_image   # the loaders' decoder: grey/RGBA/16-bit converted, cut JPEGs refused
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
@@ -31,12 +32,11 @@ VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpe
 
 def read_image(path: str | os.PathLike) -> np.ndarray:
     "(H,W,3) uint8 RGB of an image file; `FileNotFoundError` / `ValueError` with one line saying what is wrong."
-    from personseg.data.formats import read_image as decode   # the loaders' decoder: grey/RGBA/16-bit converted, cut JPEGs refused
     p = Path(path)
     if not p.exists(): raise FileNotFoundError(f"{p}: no such file")
     if p.is_dir(): raise IsADirectoryError(f"{p}: is a folder, not an image")
     if p.stat().st_size == 0: raise ValueError(f"{p}: empty file")
-    return decode(p)
+    return _decode_image(p)
 
 # %% ../nbs/43_api.ipynb #41add36d
 @dataclass

@@ -77,7 +77,7 @@ CASES = [
     ("api-empty-array", lambda t: api.segment(np.zeros((0, 32, 3), np.uint8)), ValueError, "expected an (H,W,3) RGB"),
     ("api-missing-file", lambda t: api.segment(t / "nope.jpg"), FileNotFoundError, "no such file"),
     ("api-empty-file", lambda t: api.read_image(_touch(t / "empty.png", b"")), ValueError, "empty file"),
-    ("api-truncated-png", lambda t: api.read_image(_touch(t / "half.png", _png()[: len(_png()) // 3])), ValueError, "not a readable image"),
+    ("api-truncated-png", lambda t: api.read_image(_touch(t / "half.png", _png()[:300])), ValueError, "not a readable image"),
     ("api-truncated-jpeg", lambda t: api.read_image(_touch(t / "cut.jpg", _jpg()[:300])), ValueError, "truncated file"),
     ("api-folder-as-image", lambda t: api.read_image(t), IsADirectoryError, "is a folder"),
     ("api-unknown-model", lambda t: api.load_model("bisenet-x93"), KeyError, "bisenet-x39"),
