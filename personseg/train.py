@@ -22,16 +22,17 @@ from .data.sample import IGNORE_INDEX, mask_to_edge
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
-__all__ = ['VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples',
-           'DomainBatchSampler', 'TrainDataset', 'build_dataset', 'is_clip_config', 'ClipPair', 'collate_pairs',
-           'clip_inputs', 'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total', 'poly_lr',
-           'make_optimizer', 'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint',
-           'import_plugins', 'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed', 'default_inputs_fn',
-           'Trainer', 'fit_cached', 'config_from_args', 'main']
+__all__ = ['ROUTER_STEPS_MAX', 'VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT', 'TrainConfig',
+           'collate_samples', 'DomainBatchSampler', 'TrainDataset', 'build_dataset', 'is_clip_config', 'ClipPair',
+           'collate_pairs', 'clip_inputs', 'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total',
+           'poly_lr', 'make_optimizer', 'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint',
+           'load_checkpoint', 'import_plugins', 'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed',
+           'default_inputs_fn', 'Trainer', 'fit_cached', 'config_from_args', 'main']
 
 # %% ../nbs/30_train.ipynb #8ed6098b
 _NO_HASH = ("num_workers", "device", "ckpt_every", "keep_ckpts", "log_every", "find_unused")
-_LATER = ("n_frames", "image_data", "video_per_image", "image_lr")   # hashed only when set: older runs keep their hash
+_LATER = ("n_frames", "image_data", "video_per_image", "image_lr", "router_steps", "router_lr")   # hashed only when set: older runs keep their hash
+ROUTER_STEPS_MAX = 2000   # cap of the automatic router stage (a linear-probe-sized fit converges well within it)
 
 @dataclass
 class TrainConfig:
@@ -69,6 +70,9 @@ class TrainConfig:
     image_data: list = field(default_factory=list)  # image sets for the mixed schedule: "synthetic", a dataset name, or {"data", "root", "split", "n", ...}
     video_per_image: int = 2           # §5.1: one image iteration before every `video_per_image` video iterations
     image_lr: float = 2.5e-4           # §5.1: the backbone's maximum rate on image iterations
+    # learned router (beyond the paper): fitted after the main iterations on frozen features and domain-mixed batches
+    router_steps: int | None = None    # None: min(main iterations // 2, ROUTER_STEPS_MAX) for a model with a router under domain_batches, else 0
+    router_lr: float = 1e-2            # the router stage's initial SGD rate (poly decay over the stage)
 
     def __post_init__(self):
         for k in ("n_train", "size", "batch_size", "epochs", "log_every", "keep_ckpts", "n_frames", "video_per_image"):
@@ -79,10 +83,12 @@ class TrainConfig:
             if not isinstance(v, int) or v < 0: raise ValueError(f"TrainConfig.{k} must be an int >= 0, got {v!r}")
         if self.max_steps is not None and (not isinstance(self.max_steps, int) or self.max_steps < 1):
             raise ValueError(f"TrainConfig.max_steps must be None or a positive int, got {self.max_steps!r}")
+        if self.router_steps is not None and (not isinstance(self.router_steps, int) or isinstance(self.router_steps, bool) or self.router_steps < 0):
+            raise ValueError(f"TrainConfig.router_steps must be None (automatic) or an int >= 0, got {self.router_steps!r}")
         for k in ("seed", "data_seed"):
             v = getattr(self, k)
             if not isinstance(v, int) or isinstance(v, bool) or v < 0: raise ValueError(f"TrainConfig.{k} must be an int >= 0, got {v!r}")
-        for k, ok, want in (("lr", lambda v: v > 0, "> 0"), ("image_lr", lambda v: v > 0, "> 0"), ("momentum", lambda v: 0 <= v < 1, "in [0, 1)"),
+        for k, ok, want in (("lr", lambda v: v > 0, "> 0"), ("image_lr", lambda v: v > 0, "> 0"), ("router_lr", lambda v: v > 0, "> 0"), ("momentum", lambda v: 0 <= v < 1, "in [0, 1)"),
                             ("weight_decay", lambda v: v >= 0, ">= 0"), ("poly_power", lambda v: v > 0, "> 0")):
             v = getattr(self, k)
             if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or not ok(v):
@@ -120,7 +126,9 @@ class TrainConfig:
         "The fields that decide the trained weights (without worker count, device, checkpoint/log cadence)."
         new = {f.name: (f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
                for f in dataclasses.fields(self) if f.name in _LATER}
-        return {k: v for k, v in self.to_dict().items() if k not in _NO_HASH and not (k in new and v == new[k])}
+        d = {k: v for k, v in self.to_dict().items() if k not in _NO_HASH and not (k in new and v == new[k])}
+        if self.domain_batches: d["router_steps"] = self.router_steps   # these runs gained the router stage: new names
+        return d
 
     def config_hash(self) -> str:
         "Stable short hash of `hash_dict()` (`personseg.core.config_hash`)."
@@ -638,7 +646,9 @@ class Trainer:
         if self.steps_per_epoch == 0:
             raise ValueError(f"the training set ({len(self.dataset)} samples{', by domain' if cfg.domain_batches else ''}) "
                              f"gives no full batch of {cfg.batch_size}; expected at least batch_size samples (per domain)")
-        self.total_steps = int(cfg.max_steps or mixed_total(cfg.epochs * self.steps_per_epoch, cfg.video_per_image, self.image_dataset is not None))
+        self.main_steps = int(cfg.max_steps or mixed_total(cfg.epochs * self.steps_per_epoch, cfg.video_per_image, self.image_dataset is not None))
+        self.router_steps = self._router_steps()
+        self.total_steps = self.main_steps + self.router_steps
         self.image_sampler = None
         if self.image_dataset is not None:
             self.image_sampler = DomainBatchSampler(np.zeros(len(self.image_dataset), np.int64), cfg.batch_size, cfg.seed,
@@ -646,6 +656,16 @@ class Trainer:
             if self.image_sampler.batches_per_epoch == 0:
                 raise ValueError(f"the image set ({len(self.image_dataset)} samples) gives no full batch of {cfg.batch_size}")
         self.step, self.history, self._window = 0, [], {"n": 0, "sums": {}}
+
+    def _router_steps(self) -> int:
+        "Iterations of the router stage: `cfg.router_steps`, or when None the automatic rule (see `TrainConfig`)."
+        m, n = self.model, self.cfg.router_steps
+        has = getattr(m, "router", None) is not None and callable(getattr(m, "router_features", None))
+        if n is None: return min(max(self.main_steps // 2, 1), ROUTER_STEPS_MAX) if has and self.cfg.domain_batches and not self.clips else 0
+        if n and (not has or self.clips):
+            raise ValueError(f"TrainConfig.router_steps={n}: {type(m).__name__} has no learned router to fit (it needs a `router` "
+                             f"module and a `router_features(x)` method, as MDTriSeNet has); use router_steps=0")
+        return n
 
     # -- state ---------------------------------------------------------------------------------
     def save(self, out_dir: str | os.PathLike) -> Path | None:
@@ -656,7 +676,8 @@ class Trainer:
             path = save_checkpoint(out_dir / f"step-{self.step:08d}", self.model, self.optimizer, config=self.cfg,
                                    step=self.step, epoch=self.step // self.steps_per_epoch, history=self.history,
                                    finished=self.step >= self.total_steps, scaler=self.scaler,
-                                   extra={"window": self._window, "total_steps": self.total_steps, "world_size": self.world,
+                                   extra={"window": self._window, "total_steps": self.total_steps, "router_steps": self.router_steps,
+                                          "world_size": self.world,
                                           **({"schedule": self.schedule_position()} if self.clips else {})})
             done = sorted((p for p in out_dir.glob("step-*") if (p / "checkpoint.json").is_file()), key=lambda p: p.name)
             for old in done[:-self.cfg.keep_ckpts]: shutil.rmtree(old, ignore_errors=True)
@@ -695,7 +716,7 @@ class Trainer:
         if kind == "image":
             for g in self._image_groups(): g["lr"] = poly_lr(self.cfg.image_lr, self.step, self.total_steps, self.cfg.poly_power)
         else:
-            for g in self.optimizer.param_groups: g["lr"] = poly_lr(g["initial_lr"], self.step, self.total_steps, self.cfg.poly_power)
+            for g in self.optimizer.param_groups: g["lr"] = poly_lr(g["initial_lr"], self.step, self.main_steps, self.cfg.poly_power)
         return self.optimizer.param_groups[0]["lr"]
 
     def train_step(self, net: nn.Module, batch: dict, epoch: int = 0, batch_idx: int = 0,
@@ -729,13 +750,38 @@ class Trainer:
         if self.clips: rec["kind"] = kind
         return rec
 
+    def router_step(self, batch: dict, epoch: int = 0, batch_idx: int = 0) -> dict:
+        "One router-stage iteration: the router's cross-entropy on frozen features; no other parameter moves."
+        m = self.model
+        lr = poly_lr(self.cfg.router_lr, self.step - self.main_steps, self.router_steps, self.cfg.poly_power)
+        for g in self.optimizer.param_groups: g["lr"] = lr       # only the router gets gradients in this stage
+        batch = _to_device(batch, self.device)
+        dom = batch["domain"].long()
+        with torch.no_grad(): feat = m.router_features(batch["image"])
+        logits = m.router(feat).float()
+        n = (dom >= 0).sum().clamp(min=1)
+        loss = nn.functional.cross_entropy(logits, dom, ignore_index=-1, reduction="sum") / n
+        vals = torch.stack([loss.detach(), ((logits.argmax(1) == dom) & (dom >= 0)).sum() / n])
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if self.world > 1:
+            dist.all_reduce(vals); vals = vals / self.world
+            for p in m.router.parameters():
+                if p.grad is not None: dist.all_reduce(p.grad); p.grad /= self.world
+        ce, acc = vals.tolist()
+        if not math.isfinite(ce):
+            raise FloatingPointError(f"non-finite router loss at step {self.step + 1} of {self.total_steps} (router stage, batch {batch_idx})")
+        self.optimizer.step()
+        return {"step": self.step + 1, "epoch": epoch, "lr": lr, "stage": "router", "loss": ce, "router": ce, "router_acc": acc}
+
     def _log(self, rec: dict) -> dict | None:
         w = self._window
         w["n"] += 1
         for k, v in rec.items():
-            if k not in ("step", "epoch", "lr", "kind"): w["sums"][k] = w["sums"].get(k, 0.0) + v
-        if w["n"] < self.cfg.log_every and rec["step"] < self.total_steps: return None
-        row = {"step": rec["step"], "epoch": rec["epoch"], "lr": rec["lr"], **{k: s / w["n"] for k, s in w["sums"].items()}}
+            if k not in ("step", "epoch", "lr", "kind", "stage"): w["sums"][k] = w["sums"].get(k, 0.0) + v
+        if w["n"] < self.cfg.log_every and rec["step"] not in (self.main_steps, self.total_steps): return None
+        row = {"step": rec["step"], "epoch": rec["epoch"], "lr": rec["lr"], **({"stage": rec["stage"]} if "stage" in rec else {}),
+               **{k: s / w["n"] for k, s in w["sums"].items()}}
         self.history.append(row)
         self._window = {"n": 0, "sums": {}}
         return row
@@ -770,8 +816,9 @@ class Trainer:
         return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, num_workers=self.cfg.num_workers,
                                            pin_memory=self.device.type == "cuda", generator=torch.Generator().manual_seed(self.cfg.seed))
 
-    def _end_step(self, rec: dict, bar, out_dir: Path | None, stop_after: int | None) -> bool:
-        "After an iteration: count it, log, progress, callbacks, checkpoint; True when the run stops here."
+    def _end_step(self, rec: dict, bar, out_dir: Path | None, stop_after: int | None,
+                  end: int | None = None) -> bool:   # the last step of the current stage (default: of the run)
+        "After an iteration: count it, log, progress, callbacks, checkpoint; True when the run or its stage stops here."
         self.step += 1
         row = self._log(rec)
         bar.update(1)
@@ -780,16 +827,32 @@ class Trainer:
         stop = stop_after is not None and self.step >= stop_after
         done = self.step >= self.total_steps
         if out_dir is not None and (done or stop or (self.cfg.ckpt_every and self.step % self.cfg.ckpt_every == 0)): self.save(out_dir)
-        return done or stop
+        return done or stop or (end is not None and self.step >= end)
 
     def _loop_images(self, net: nn.Module, bar, out_dir: Path | None, stop_after: int | None) -> None:
-        "The image loop: epochs of the (domain) batch sampler, resumed mid-epoch by skipping the batches already done."
+        "The image loop: epochs of the (domain) batch sampler, resumed mid-epoch by skipping the batches already done; then the router stage."
         loader = self._loader(self.dataset, self.sampler, collate_samples)
-        while self.step < self.total_steps:
+        while self.step < self.main_steps:
             epoch, skip = divmod(self.step, self.steps_per_epoch)
             self.sampler.set_epoch(epoch, skip); self.dataset.set_epoch(epoch)
             for b, batch in enumerate(loader, start=skip):
-                if self._end_step(self.train_step(net, batch, epoch, b), bar, out_dir, stop_after): return
+                if self._end_step(self.train_step(net, batch, epoch, b), bar, out_dir, stop_after, self.main_steps): break
+            if stop_after is not None and self.step >= stop_after: return
+        if self.step < self.total_steps: self._loop_router(bar, out_dir, stop_after)
+
+    def _loop_router(self, bar, out_dir: Path | None, stop_after: int | None) -> None:
+        "The router stage: shuffled batches that mix the domains (seed + 1), the rest of the model frozen in eval mode."
+        sampler = DomainBatchSampler(np.zeros(len(self.dataset), np.int64), self.cfg.batch_size, self.cfg.seed + 1,
+                                     drop_last=True, rank=self.rank, world_size=self.world)
+        loader = self._loader(self.dataset, sampler, collate_samples)
+        self.model.eval()                          # BatchNorm statistics fixed: the features the router meets at inference
+        try:
+            while self.step < self.total_steps:
+                epoch, skip = divmod(self.step - self.main_steps, sampler.batches_per_epoch)
+                sampler.set_epoch(epoch, skip); self.dataset.set_epoch(epoch)
+                for b, batch in enumerate(loader, start=skip):
+                    if self._end_step(self.router_step(batch, epoch, b), bar, out_dir, stop_after): return
+        finally: self.model.train()
 
     def _loop_clips(self, net: nn.Module, bar, out_dir: Path | None, stop_after: int | None) -> None:
         "The clip loop: the mixed schedule over the video stream and (when set) the image stream."
@@ -841,7 +904,7 @@ _FLAGS = {  # flag -> (TrainConfig field, type)
     "n_train": ("n_train", int), "data_seed": ("data_seed", int), "size": ("size", int), "paper": ("paper", str),
     "batch_size": ("batch_size", int), "epochs": ("epochs", int), "steps": ("max_steps", int), "lr": ("lr", float),
     "momentum": ("momentum", float), "weight_decay": ("weight_decay", float), "seed": ("seed", int),
-    "workers": ("num_workers", int), "device": ("device", str), "ckpt_every": ("ckpt_every", int),
+    "router_steps": ("router_steps", int), "router_lr": ("router_lr", float), "workers": ("num_workers", int), "device": ("device", str), "ckpt_every": ("ckpt_every", int),
     "log_every": ("log_every", int), "keep_ckpts": ("keep_ckpts", int),
     "n_frames": ("n_frames", int), "video_per_image": ("video_per_image", int), "image_lr": ("image_lr", float)}
 

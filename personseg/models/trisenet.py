@@ -126,14 +126,15 @@ def route_domains(model: nn.Module, x: torch.Tensor, route: str, domain=None,
 
 # %% ../../nbs/13_models.trisenet.ipynb #cd2f8c75
 class RouterHead(nn.Module):
-    "Learned domain router on detached features: GAP → Linear(C,hidden) → ReLU → Linear(hidden,K)."
+    "Learned domain router on detached features: GAP → layer norm (no parameters) → Linear(C,hidden) → ReLU → Linear(hidden,K)."
     def __init__(self, cin: int, n_domains: int = 6, hidden: int = 64):
         super().__init__()
         self.mlp = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(1), nn.Linear(cin, hidden),
                                  nn.ReLU(inplace=True), nn.Linear(hidden, n_domains))
 
     def forward(self, feat: torch.Tensor) -> torch.Tensor:   # (B,C,h,w) -> (B,K) logits
-        return self.mlp(feat.detach())
+        p = self.mlp[1](self.mlp[0](feat.detach()))             # (B,C) pooled
+        return self.mlp[2:](nn.functional.layer_norm(p, p.shape[-1:]))    # standardised per image: blind to the features' scale
 
 # %% ../../nbs/13_models.trisenet.ipynb #edaaab68
 class MDTriSeNet(TriSeNet):
@@ -145,6 +146,10 @@ class MDTriSeNet(TriSeNet):
         self.edge = self._make_edge()
         self.branches = nn.ModuleList([self._make_branch() for _ in range(cfg.n_domains)])
         self.router = RouterHead(self.context.backbone.channels[2], cfg.n_domains) if cfg.router else None
+
+    def router_features(self, x: torch.Tensor) -> torch.Tensor:
+        "The router's input for images `x`: the 1/32 context features `c32`, from the context path alone."
+        return self.context(x)["c32"]
 
     def forward(self, x: torch.Tensor,            # (B,3,H,W) normalised image
                 domain: torch.Tensor | None = None,  # (B,) domain labels (route 'oracle')
