@@ -93,7 +93,7 @@ class RoutedGraph(_Export):
     def forward(self, image: Tensor):
         m = self.model
         feats, ctx = m.encode(image)
-        domain = m.router(ctx["c32"]).argmax(1)
+        domain = m.router.decide(m.router(ctx["c32"]))
         br = torch.stack([b(*feats) for b in m.branches], 1)
         idx = domain.view(-1, 1, 1, 1, 1).expand(-1, 1, *br.shape[2:])
         z = resize_to(br.gather(1, idx).squeeze(1), image.shape[-2:])

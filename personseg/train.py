@@ -758,6 +758,12 @@ class Trainer:
         batch = _to_device(batch, self.device)
         dom = batch["domain"].long()
         with torch.no_grad(): feat = m.router_features(batch["image"])
+        if callable(getattr(m, "branch_costs", None)):   # what each branch costs on this batch, under its grades
+            was = m.training; m.eval()
+            sums, counts = m.router.cost_totals(dom, m.branch_costs(batch["image"], batch["mask"])); m.train(was)
+            if self.world > 1:
+                part = torch.cat([sums, counts[:, None]], 1); dist.all_reduce(part); sums, counts = part[:, :-1], part[:, -1]
+            m.router.add_costs(sums, counts)
         logits = m.router(feat).float()
         n = (dom >= 0).sum().clamp(min=1)
         loss = nn.functional.cross_entropy(logits, dom, ignore_index=-1, reduction="sum") / n

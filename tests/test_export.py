@@ -62,12 +62,19 @@ def test_trisenet_family_parity_and_dynamic_batch(name, tmp_path):
         assert d <= tol, f"{name} batch {b}: max abs diff {d:.2e} > {tol:.2e}"
 
 
-def test_mdtrisenet_learned_route(tmp_path):
+@pytest.mark.parametrize("measured", [False, True])
+def test_mdtrisenet_learned_route(tmp_path, measured):
     m = _trisenet("mdtrisenet-x39")
+    if measured:   # a cost matrix as the router stage leaves it: the graph must pick branches by it, not by argmax
+        m.router.add_costs(torch.rand(6, 6, generator=torch.Generator().manual_seed(1)), torch.ones(6))
     p = export_onnx(m, tmp_path / "md.onnx", size=S, route="learned")
     assert [o.name for o in onnx_session(p).get_outputs()] == ["logits", "probs", "domain"]
     x = torch.randn(3, 3, S, S)
     assert onnx_parity(m, p, x) <= _tol(m, p, x)
+    sess = onnx_session(p)
+    got = sess.run(["domain"], {sess.get_inputs()[0].name: x.numpy()})[0]
+    with torch.no_grad(): want = m.router.decide(m.router(m.router_features(x)))
+    assert got.tolist() == want.tolist()
 
 
 def _pdnet(name):

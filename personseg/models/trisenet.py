@@ -121,7 +121,7 @@ def route_domains(model: nn.Module, x: torch.Tensor, route: str, domain=None,
     if route == "learned":
         if logits is None: raise ValueError(f"route 'learned' needs a router; {type(model).__name__} has none "
                                             f"(use route='oracle' or 'face')")
-        return logits.argmax(1)
+        return model.router.decide(logits)
     raise ValueError(f"unknown route {route!r}")
 
 # %% ../../nbs/13_models.trisenet.ipynb #cd2f8c75
@@ -131,10 +131,39 @@ class RouterHead(nn.Module):
         super().__init__()
         self.mlp = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(1), nn.Linear(cin, hidden),
                                  nn.ReLU(inplace=True), nn.Linear(hidden, n_domains))
+        self.register_buffer("cost_sum", torch.zeros(n_domains, n_domains))   # Σ cost of branch k (column) on images of grade d (row)
+        self.register_buffer("cost_n", torch.zeros(n_domains))                # images of grade d measured
+
+    def cost(self) -> torch.Tensor:
+        "(K,K) expected cost of branch k on an image of grade d: measured means, and 1 − [d = k] for grades not measured."
+        K = self.cost_n.numel()
+        zero_one = 1 - torch.eye(K, device=self.cost_n.device, dtype=self.cost_sum.dtype)
+        return torch.where(self.cost_n[:, None] > 0, self.cost_sum / self.cost_n.clamp(min=1)[:, None], zero_one)
+
+    def decide(self, logits: torch.Tensor) -> torch.Tensor:   # (B,K) -> (B,) branch
+        "The branch with the least expected cost under the router's grade probabilities (argmax of them while nothing is measured)."
+        return (logits.float().softmax(1) @ self.cost()).argmin(1)
+
+    @staticmethod
+    def cost_totals(domain: torch.Tensor, costs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Per-grade sums (K,K) and counts (K,) of per-image branch costs (B,K) under grades (B,); grades < 0 (unknown) skipped."
+        K = costs.shape[1]; keep = domain >= 0; d = domain[keep].long()
+        sums = costs.new_zeros(K, K).index_add_(0, d, costs[keep])
+        return sums, costs.new_zeros(K).index_add_(0, d, torch.ones_like(d, dtype=costs.dtype))
+
+    @torch.no_grad()
+    def add_costs(self, sums: torch.Tensor, counts: torch.Tensor) -> None:
+        "Add measured totals (`cost_totals`, summed over processes when distributed) to the cost matrix."
+        self.cost_sum += sums.to(self.cost_sum); self.cost_n += counts.to(self.cost_n)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kw):
+        for k in ("cost_sum", "cost_n"):   # checkpoints from before the cost matrix: nothing measured
+            state_dict.setdefault(prefix + k, getattr(self, k).new_zeros(getattr(self, k).shape))
+        super()._load_from_state_dict(state_dict, prefix, *args, **kw)
 
     def forward(self, feat: torch.Tensor) -> torch.Tensor:   # (B,C,h,w) -> (B,K) logits
         p = self.mlp[1](self.mlp[0](feat.detach()))             # (B,C) pooled
-        return self.mlp[2:](nn.functional.layer_norm(p, p.shape[-1:]))    # standardised per image: blind to the features' scale
+        return self.mlp[2:](nn.functional.layer_norm(p, (self.mlp[2].in_features,)))  # standardised per image: blind to the features' scale
 
 # %% ../../nbs/13_models.trisenet.ipynb #edaaab68
 class MDTriSeNet(TriSeNet):
@@ -150,6 +179,20 @@ class MDTriSeNet(TriSeNet):
     def router_features(self, x: torch.Tensor) -> torch.Tensor:
         "The router's input for images `x`: the 1/32 context features `c32`, from the context path alone."
         return self.context(x)["c32"]
+
+    @torch.no_grad()
+    def branch_costs(self, x: torch.Tensor,      # (B,3,H,W) normalised images
+                     mask: torch.Tensor,         # (B,H',W') labels: 0 background, 255 ignored, other ids person
+                     ) -> torch.Tensor:          # (B,K)
+        "1 − IoU of the person mask of every branch on every image (pixels labelled 255 left out)."
+        feats, _ = self.encode(x)
+        void = mask == 255; gt = (mask != 0) & ~void
+        out = []
+        for b in self.branches:
+            p = (resize_to(b(*feats), mask.shape[-2:]).argmax(1) != 0) & ~void
+            inter, union = (p & gt).sum((1, 2)), (p | gt).sum((1, 2))
+            out.append(torch.where(union > 0, 1 - inter / union.clamp(min=1), torch.zeros_like(inter, dtype=torch.float)))
+        return torch.stack(out, 1).float()
 
     def forward(self, x: torch.Tensor,            # (B,3,H,W) normalised image
                 domain: torch.Tensor | None = None,  # (B,) domain labels (route 'oracle')
