@@ -79,3 +79,19 @@ def test_ddp_resume_is_bit_identical(runs):
     assert all(torch.equal(v, w_res[k]) for k, v in model.state_dict().items())
     # only rank 0 wrote, and only complete checkpoints remain (keep_ckpts=2: steps 3 and 6)
     assert sorted(p.name for p in (base / "resumed").iterdir()) == ["step-00000003", f"step-{STEPS:08d}"]
+
+
+def test_ddp_router_stage(tmp_path):
+    "MDTriSeNet's router stage under 2 processes: the ranks' router gradients and branch-cost totals are summed."
+    out = tmp_path / "md"
+    train_cli(["--model", "mdtrisenet-x39", "--model-kw", '{"width": 0.25}', "--loss", "trisenet", "--domain-batches",
+               "--size", "64", "--n-train", "48", "--batch-size", "4", "--steps", "4", "--router-steps", "3",
+               "--ckpt-every", "0", "--log-every", "1", "--device", "cpu", "--no-progress", "--out", str(out)],
+              tmp_path / "cache", nproc=2, timeout=300)
+    d = out / "step-00000007"
+    w, meta = load_file(str(d / "model.safetensors")), json.loads((d / "checkpoint.json").read_text())
+    assert meta["finished"] and meta["extra"]["router_steps"] == 3
+    assert [h.get("stage") for h in meta["history"]] == [None] * 4 + ["router"] * 3
+    assert float(w["router.cost_n"].sum()) == 3 * 4     # every image of the global batch, from both ranks, measured once
+    C = w["router.cost_sum"] / w["router.cost_n"].clamp(min=1)[:, None]
+    assert bool(((C >= 0) & (C <= 1)).all())
