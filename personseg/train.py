@@ -660,11 +660,11 @@ class Trainer:
     def _router_steps(self) -> int:
         "Iterations of the router stage: `cfg.router_steps`, or when None the automatic rule (see `TrainConfig`)."
         m, n = self.model, self.cfg.router_steps
-        has = getattr(m, "router", None) is not None and callable(getattr(m, "router_features", None))
+        has = getattr(m, "router", None) is not None and callable(getattr(m, "router_batch", None))
         if n is None: return min(max(self.main_steps // 2, 1), ROUTER_STEPS_MAX) if has and self.cfg.domain_batches and not self.clips else 0
         if n and (not has or self.clips):
             raise ValueError(f"TrainConfig.router_steps={n}: {type(m).__name__} has no learned router to fit (it needs a `router` "
-                             f"module and a `router_features(x)` method, as MDTriSeNet has); use router_steps=0")
+                             f"module and a `router_batch(x, mask)` method, as MDTriSeNet has); use router_steps=0")
         return n
 
     # -- state ---------------------------------------------------------------------------------
@@ -757,13 +757,11 @@ class Trainer:
         for g in self.optimizer.param_groups: g["lr"] = lr       # only the router gets gradients in this stage
         batch = _to_device(batch, self.device)
         dom = batch["domain"].long()
-        with torch.no_grad(): feat = m.router_features(batch["image"])
-        if callable(getattr(m, "branch_costs", None)):   # what each branch costs on this batch, under its grades
-            was = m.training; m.eval()
-            sums, counts = m.router.cost_totals(dom, m.branch_costs(batch["image"], batch["mask"])); m.train(was)
-            if self.world > 1:
-                part = torch.cat([sums, counts[:, None]], 1); dist.all_reduce(part); sums, counts = part[:, :-1], part[:, -1]
-            m.router.add_costs(sums, counts)
+        feat, costs = m.router_batch(batch["image"], batch["mask"])   # the model is in eval mode (`_loop_router`)
+        sums, counts = m.router.cost_totals(dom, costs)                 # what each branch costs, per grade
+        if self.world > 1:
+            part = torch.cat([sums, counts[:, None]], 1); dist.all_reduce(part); sums, counts = part[:, :-1], part[:, -1]
+        m.router.add_costs(sums, counts)
         logits = m.router(feat).float()
         n = (dom >= 0).sum().clamp(min=1)
         loss = nn.functional.cross_entropy(logits, dom, ignore_index=-1, reduction="sum") / n

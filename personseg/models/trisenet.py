@@ -181,18 +181,15 @@ class MDTriSeNet(TriSeNet):
         return self.context(x)["c32"]
 
     @torch.no_grad()
-    def branch_costs(self, x: torch.Tensor,      # (B,3,H,W) normalised images
+    def router_batch(self, x: torch.Tensor,      # (B,3,H,W) normalised images
                      mask: torch.Tensor,         # (B,H',W') labels: 0 background, 255 ignored, other ids person
-                     ) -> torch.Tensor:          # (B,K)
-        "1 − IoU of the person mask of every branch on every image (pixels labelled 255 left out)."
-        feats, _ = self.encode(x)
-        void = mask == 255; gt = (mask != 0) & ~void
-        out = []
-        for b in self.branches:
-            p = (resize_to(b(*feats), mask.shape[-2:]).argmax(1) != 0) & ~void
-            inter, union = (p & gt).sum((1, 2)), (p | gt).sum((1, 2))
-            out.append(torch.where(union > 0, 1 - inter / union.clamp(min=1), torch.zeros_like(inter, dtype=torch.float)))
-        return torch.stack(out, 1).float()
+                     ) -> tuple[torch.Tensor, torch.Tensor]:   # router input (B,C,h,w), costs (B,K)
+        "What the router stage needs from a batch, from one pass of the shared paths: `router_features(x)` and the cost (1 − IoU, DAVIS J; 255 left out) of every branch's person mask."
+        from personseg.metrics import jaccard_batch      # here, not at import: only the router stage measures
+        feats, ctx = self.encode(x)
+        void, gt = mask == 255, mask != 0
+        costs = [1 - jaccard_batch(resize_to(b(*feats), mask.shape[-2:]).argmax(1) != 0, gt, void=void) for b in self.branches]
+        return ctx["c32"], torch.stack(costs, 1).to(x.device, torch.float32)
 
     def forward(self, x: torch.Tensor,            # (B,3,H,W) normalised image
                 domain: torch.Tensor | None = None,  # (B,) domain labels (route 'oracle')
