@@ -251,7 +251,7 @@ class TrainDataset(torch.utils.data.Dataset):
                              "grade them first (personseg.faces) or train with domain_batches=False")
         return np.array([int(self.base.domain_of(i)) for i in range(len(self.base))], dtype=np.int64)
 
-SYNTHETIC_DATA_KW = ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth", "plates", "target")   # what `data_kw` may hold for synthetic people
+SYNTHETIC_DATA_KW = ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth", "plates", "target", "p_randconv")   # what `data_kw` may hold for synthetic people
 
 def build_dataset(cfg: TrainConfig) -> TrainDataset:
     "The training set of `cfg`: synthetic people or `open_dataset(cfg.data)`, with `train_transforms(cfg.paper, cfg.size)`."
@@ -280,7 +280,8 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
         pairs = get_spec(cfg.data).flip_pairs
         # left/right class ids live in `mask` for parsing targets, in `parts` when the mask is binary person
         flip = {k: pairs for k in (("parts",) if getattr(base, "target", None) == "person" else ("mask", "parts"))} if pairs else ()
-    return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip), seed=cfg.seed)
+    rc = {"randconv": cfg.data_kw["p_randconv"]} if cfg.data == "synthetic" and cfg.data_kw.get("p_randconv") else {}   # RandConv (03_data.transforms)
+    return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip, **rc), seed=cfg.seed)
 
 # %% ../nbs/30_train.ipynb #967a7736
 VIDEO_DATA = ("synthetic_videos",)   # clip data names besides the DAVIS-layout datasets

@@ -15,8 +15,8 @@ from .sample import IGNORE_INDEX, mask_to_edge
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'PAPER_AUG', 'fill_values', 'swap_lut', 'RandomFlipLR', 'RandomCropFraction',
-           'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'CheckSample', 'train_transforms',
-           'eval_transforms', 'ImageToClipPair']
+           'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'RandomConvolution', 'CheckSample',
+           'train_transforms', 'eval_transforms', 'ImageToClipPair']
 
 # %% ../../nbs/03_data.transforms.ipynb #16f3771a
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -150,6 +150,37 @@ class NormalizeRGB(v2.Transform):
         m = torch.tensor(self.mean).view(3, 1, 1); s = torch.tensor(self.std).view(3, 1, 1)
         return ((t * s + m) * 255).round().clamp(0, 255).to(torch.uint8)
 
+# %% ../../nbs/03_data.transforms.ipynb #c7dcf9d5
+import math
+import torch.nn.functional as F
+
+class RandomConvolution(v2.Transform):
+    "With probability `p`, blend the image with itself filtered by a random k×k 3→3 convolution (RandConv, Xu et al. 2021)."
+    def __init__(self, p: float = 0.5, # fraction of the samples that are filtered
+                 kernel_sizes: Sequence[int] = (1, 3, 5, 7)): # odd sizes k, one drawn per sample
+        super().__init__()
+        if not (isinstance(p, (int, float)) and 0 <= p <= 1): raise ValueError(f"p must be a number in [0, 1], got {p!r}")
+        ks = tuple(kernel_sizes)
+        if not ks or any(not isinstance(k, int) or k < 1 or k % 2 == 0 for k in ks):
+            raise ValueError(f"kernel_sizes must be odd integers >= 1, got {kernel_sizes!r}")
+        self.p, self.kernel_sizes = float(p), ks
+
+    def make_params(self, flat_inputs: list[Any]) -> dict[str, Any]:
+        if float(torch.rand(())) >= self.p: return dict(weight=None, alpha=1.0)
+        k = self.kernel_sizes[int(torch.randint(len(self.kernel_sizes), ()))]
+        return dict(weight=torch.randn(3, 3, k, k) / math.sqrt(3 * k * k), alpha=float(torch.rand(())))
+
+    def transform(self, inpt: Any, params: dict[str, Any]) -> Any:
+        w = params["weight"]
+        if w is None or not isinstance(inpt, (tv_tensors.Image, tv_tensors.Video)): return inpt
+        x = TF.to_dtype(inpt, torch.float32, scale=True).as_subclass(torch.Tensor)
+        flat = x.reshape(-1, 3, *x.shape[-2:])
+        r = w.shape[-1] // 2
+        y = F.conv2d(F.pad(flat, (r, r, r, r), mode="replicate") if r else flat, w)
+        y = (y - y.min()) / (y.max() - y.min()).clamp_min(1e-6)
+        out = params["alpha"] * flat + (1 - params["alpha"]) * y
+        return tv_tensors.wrap(out.reshape(x.shape).clamp(0, 1), like=inpt)
+
 # %% ../../nbs/03_data.transforms.ipynb #7c6c07cb
 def _where(sample: dict) -> str:
     meta = sample.get("meta")
@@ -190,6 +221,7 @@ def train_transforms(paper: str,  # "trisenet" | "ssfnet" | "pdnet"
                      size: int | None = None,  # square output size; None = the paper's
                      flip_pairs: Sequence[tuple[int, int]] | Mapping[str, Sequence] = (),  # left/right ids to swap on flips
                      normalize: bool = True,  # end with `NormalizeRGB` (float output)
+                     randconv: float = 0.0,  # fraction of samples filtered by `RandomConvolution` after the geometry (not in the papers)
                      ) -> v2.Compose:
     "The paper's training augmentation for a sample dict or clip dict."
     p = _paper(paper)
@@ -204,6 +236,7 @@ def train_transforms(paper: str,  # "trisenet" | "ssfnet" | "pdnet"
                  v2.RandomCrop(S, pad_if_needed=True, fill=fill), flip]
     else:                     # §5.1: random crop, flip, resize to 480²
         steps = [RandomCropFraction(p["max_cut"]), flip, v2.Resize((S, S))]
+    if randconv: steps.append(RandomConvolution(randconv))   # off by default: no extra random draw, so seeded runs stay as they were
     return _finish(steps, p, normalize)
 
 def eval_transforms(paper: str, size: int | None = None, normalize: bool = True) -> v2.Compose:
