@@ -4,9 +4,11 @@
 
 # %% ../../nbs/03_data.transforms.ipynb #f12674a0
 from __future__ import annotations
+import math
 from typing import Any, Mapping, Sequence
 
 import torch
+import torch.nn.functional as F
 from torchvision import tv_tensors
 from torchvision.transforms import v2
 from torchvision.transforms.v2 import functional as TF
@@ -151,9 +153,6 @@ class NormalizeRGB(v2.Transform):
         return ((t * s + m) * 255).round().clamp(0, 255).to(torch.uint8)
 
 # %% ../../nbs/03_data.transforms.ipynb #c7dcf9d5
-import math
-import torch.nn.functional as F
-
 class RandomConvolution(v2.Transform):
     "With probability `p`, blend the image with itself filtered by a random k×k 3→3 convolution (RandConv, Xu et al. 2021)."
     def __init__(self, p: float = 0.5, # fraction of the samples that are filtered
