@@ -22,12 +22,13 @@ from .data.sample import IGNORE_INDEX, mask_to_edge
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
-__all__ = ['ROUTER_STEPS_MAX', 'SYNTHETIC_DATA_KW', 'VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT',
-           'TrainConfig', 'collate_samples', 'DomainBatchSampler', 'TrainDataset', 'build_dataset', 'is_clip_config',
-           'ClipPair', 'collate_pairs', 'clip_inputs', 'build_clip_dataset', 'build_image_pairs', 'mixed_schedule',
-           'mixed_total', 'poly_lr', 'make_optimizer', 'register_loss', 'build_loss', 'save_checkpoint',
-           'latest_checkpoint', 'load_checkpoint', 'import_plugins', 'load_model', 'dist_info', 'setup_distributed',
-           'cleanup_distributed', 'default_inputs_fn', 'Trainer', 'fit_cached', 'config_from_args', 'main']
+__all__ = ['ROUTER_STEPS_MAX', 'TRAINER_DATA_KW', 'VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT',
+           'TrainConfig', 'collate_samples', 'DomainBatchSampler', 'TrainDataset', 'synthetic_data_kw', 'build_dataset',
+           'is_clip_config', 'ClipPair', 'collate_pairs', 'clip_inputs', 'build_clip_dataset', 'build_image_pairs',
+           'mixed_schedule', 'mixed_total', 'poly_lr', 'make_optimizer', 'register_loss', 'build_loss',
+           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'import_plugins', 'load_model', 'dist_info',
+           'setup_distributed', 'cleanup_distributed', 'default_inputs_fn', 'Trainer', 'fit_cached', 'config_from_args',
+           'main']
 
 # %% ../nbs/30_train.ipynb #8ed6098b
 _NO_HASH = ("num_workers", "device", "ckpt_every", "keep_ckpts", "log_every", "find_unused")
@@ -251,20 +252,26 @@ class TrainDataset(torch.utils.data.Dataset):
                              "grade them first (personseg.faces) or train with domain_batches=False")
         return np.array([int(self.base.domain_of(i)) for i in range(len(self.base))], dtype=np.int64)
 
-SYNTHETIC_DATA_KW = ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth", "plates", "target", "p_randconv")   # what `data_kw` may hold for synthetic people
+TRAINER_DATA_KW = ("target", "p_randconv")   # `data_kw` keys for synthetic people that the trainer reads itself
+
+def synthetic_data_kw() -> tuple[str, ...]:
+    "What `data_kw` may hold for synthetic people: `SyntheticPeople`'s keywords (n, size and seed come from the config) and `TRAINER_DATA_KW`."
+    from personseg.data.synthetic import SyntheticPeople
+    return tuple(k for k in inspect.signature(SyntheticPeople).parameters if k not in ("n", "size", "seed")) + TRAINER_DATA_KW
 
 def build_dataset(cfg: TrainConfig) -> TrainDataset:
     "The training set of `cfg`: synthetic people or `open_dataset(cfg.data)`, with `train_transforms(cfg.paper, cfg.size)`."
     from personseg.data.transforms import train_transforms
     if cfg.data == "synthetic":
         from personseg.data.synthetic import SyntheticPeople
-        unknown = set(cfg.data_kw) - set(SYNTHETIC_DATA_KW)
-        if unknown: raise ValueError(f"data_kw keys {sorted(unknown)} mean nothing for synthetic data; expected some of {list(SYNTHETIC_DATA_KW)}")
-        photo = {k: cfg.data_kw[k] for k in ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth") if k in cfg.data_kw}   # photo-style extras (36_pretrained)
-        if cfg.data_kw.get("plates"):   # a named set of background photographs
+        allowed = synthetic_data_kw()
+        unknown = set(cfg.data_kw) - set(allowed)
+        if unknown: raise ValueError(f"data_kw keys {sorted(unknown)} mean nothing for synthetic data; expected some of {list(allowed)}")
+        kw = {k: v for k, v in cfg.data_kw.items() if k not in TRAINER_DATA_KW}   # the rest is SyntheticPeople's own (photo-style extras: 36_pretrained)
+        if kw.get("plates"):   # a named set of background photographs
             from personseg.pretrained import background_plates
-            photo["plates"] = background_plates(cfg.data_kw["plates"])
-        base, flip = SyntheticPeople(cfg.n_train, cfg.size, cfg.data_seed, **photo), ()
+            kw["plates"] = background_plates(kw["plates"])
+        base, flip = SyntheticPeople(cfg.n_train, cfg.size, cfg.data_seed, **kw), ()
         if cfg.data_kw.get("target", "person") != "person":   # parsing: `mask` = part labels (SSFNet; see personseg.parsing)
             from personseg.parsing import SyntheticParsing
             base = SyntheticParsing(base, cfg.data_kw["target"]); flip = base.flip_pairs
