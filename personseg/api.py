@@ -171,6 +171,20 @@ class Segmenter:
         img = read_image(image) if isinstance(image, (str, os.PathLike)) else as_rgb_uint8(image)
         return self.finish(self.probs([img])[0], img.shape[:2])
 
+    def recalibrate(self, images, # unlabelled images (arrays or paths) from the domain to segment
+                    batch_size: int = 32) -> "Segmenter":
+        "Re-estimate every BatchNorm's running statistics on `images` (AdaBN), as this segmenter feeds them (size, normalisation, mirrors with `flip`); in place, returns `self`."
+        from torch.optim.swa_utils import update_bn
+        if batch_size < 2: raise ValueError(f"batch_size must be >= 2 (batch statistics of one image are not a domain's), got {batch_size}")
+        imgs = [read_image(im) if isinstance(im, (str, os.PathLike)) else as_rgb_uint8(im) for im in images]
+        x = self.prepare(imgs) if imgs else None
+        if x is not None and self.flip: x = torch.cat([x, x.flip(-1)])
+        if x is None or len(x) < 2: raise ValueError("recalibrate needs at least 2 images (or 1 with flip)")
+        batches = list(x.split(batch_size))
+        if len(batches[-1]) == 1: batches[-2:] = [torch.cat(batches[-2:])]   # no batch of one (pooled 1x1 BN keeps its old statistics then)
+        with torch.no_grad(): update_bn(batches, self.net)
+        return self
+
 def _checkpoint_meta(model, weights, net) -> dict:
     "The checkpoint.json of what `load_model` loaded ({} for modules and bare safetensors)."
     import json

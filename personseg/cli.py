@@ -86,9 +86,10 @@ def _prepare(a) -> tuple:
     return images, videos, s, check_out_dir(a.out)
 
 def _segmenter(a):
-    from personseg.api import segmenter
-    try: s = segmenter(a.model, a.weights, a.size, a.device)
+    from personseg.api import Segmenter, image_files, segmenter
+    try: s = Segmenter(a.model, a.weights, size=a.size, device=a.device) if a.recalibrate else segmenter(a.model, a.weights, a.size, a.device)
     except KeyError as e: raise CLIError(str(e.args[0]) if e.args else str(e)) from None
+    if a.recalibrate: s.recalibrate(image_files(a.recalibrate))   # a segmenter of its own: recalibrate works in place
     s.threshold, s.feather = a.threshold, a.feather
     return s
 
@@ -166,6 +167,8 @@ def _add_model_args(p):
     p.add_argument("--threshold", type=float, default=0.5, help="mask = probability >= threshold (default 0.5)")
     p.add_argument("--feather", type=float, default=None, help="alpha feather sigma in px (default: 1%% of the person's size; 0 = hard)")
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, mps or auto (default cpu)")
+    p.add_argument("--recalibrate", default=None, metavar="IMAGES",
+                   help="unlabelled images of your domain (file, folder or quoted glob; at least 2) to re-estimate the BatchNorm statistics on first (AdaBN)")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
 def cmd_eval(a) -> int:
