@@ -16,9 +16,9 @@ import torch
 from torch import nn
 
 import personseg
-from .apps import as_rgb_uint8, feather_alpha
+from .apps import feather_alpha
 from .core import create_model, get_device, list_models
-from .data.formats import read_image as _decode_image   # the loaders' decoder: grey/RGBA/16-bit converted, cut JPEGs refused
+from .data.formats import as_rgb_uint8, read_image as _decode_image   # the loaders' decoder: grey/RGBA/16-bit converted, cut JPEGs refused
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
@@ -46,13 +46,16 @@ class Segmentation:
     threshold: float = 0.5                # mask = prob >= threshold
     feather: float | None = None          # alpha's Gaussian sigma in px (None: 1% of the person's diagonal; 0: hard)
     mask: np.ndarray = field(init=False)  # (H,W) uint8 {0,1}
-    alpha: np.ndarray = field(init=False) # (H,W) float32 in [0,1], feathered
 
     def __post_init__(self):
         self.prob = np.asarray(self.prob, np.float32)
         if self.prob.ndim != 2: raise ValueError(f"prob must be (H,W), got shape {self.prob.shape}")
         self.mask = (self.prob >= self.threshold).astype(np.uint8)
-        self.alpha = feather_alpha(self.mask, self.feather)
+
+    @functools.cached_property
+    def alpha(self) -> np.ndarray:
+        "(H,W) float32 in [0,1]: the mask feathered; computed on first use (scoring needs only the mask)."
+        return feather_alpha(self.mask, self.feather)
 
     @property
     def fraction(self) -> float:

@@ -7,32 +7,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .data.formats import as_rgb_uint8   # what users pass -> uint8 RGB (shared with the API and face grading)
+
 # %% auto #0
-__all__ = ['as_rgb_uint8', 'feather_alpha', 'fit_cover', 'composite', 'replace_background', 'blur_background', 'cutout',
-           'compose_into']
+__all__ = ['feather_alpha', 'fit_cover', 'composite', 'replace_background', 'blur_background', 'cutout', 'compose_into']
 
 # %% ../nbs/40_apps.ipynb #d7a9653b
-def as_rgb_uint8(image, name: str = "image") -> np.ndarray:
-    "(H,W,3) uint8 RGB from an RGB/RGBA/gray numpy array, PIL image or (3,H,W) tensor in [0,255]."
-    if hasattr(image, "convert") and hasattr(image, "size"): image = np.asarray(image.convert("RGB"))
-    if hasattr(image, "detach"): image = image.detach().cpu().numpy()
-    a = np.asarray(image)
-    if a.ndim == 0 or a.dtype.kind in "OUS":
-        raise TypeError(f"{name}: expected an image array, PIL image or tensor, got {type(image).__name__}")
-    if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] > 4: a = np.moveaxis(a, 0, -1)   # CHW tensor layout
-    if a.ndim == 2: a = a[..., None]
-    if a.ndim != 3 or a.shape[-1] not in (1, 3, 4) or a.size == 0:
-        raise ValueError(f"{name}: expected an (H,W,3) RGB, (H,W,4) RGBA or (H,W) gray image, got shape {a.shape}")
-    if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
-    elif a.dtype == np.uint16: a = np.rint(a / 257.0).astype(np.uint8)          # 16-bit: 65535 -> 255
-    elif a.dtype != np.uint8:
-        if not np.issubdtype(a.dtype, np.number): raise TypeError(f"{name}: expected numbers, got dtype {a.dtype}")
-        if not np.isfinite(a).all():
-            raise ValueError(f"{name}: {int((~np.isfinite(a)).sum())} NaN/inf values; expected finite numbers (floats in 0-1 or 0-255)")
-        a = np.clip(np.rint(a * 255 if a.max() <= 1.0 else a), 0, 255).astype(np.uint8)
-    if a.shape[-1] == 1: a = np.repeat(a, 3, -1)
-    return np.ascontiguousarray(a[..., :3])
-
 def _as_alpha(mask, shape, name: str = "mask") -> np.ndarray:
     m = mask.detach().cpu().numpy() if hasattr(mask, "detach") else np.asarray(mask)
     m = np.squeeze(m)

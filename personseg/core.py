@@ -13,8 +13,8 @@ import torch
 
 # %% auto #0
 __all__ = ['DATA_VERSION', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'atomic_path', 'atomic_write_bytes',
-           'atomic_write_text', 'seed_everything', 'parse_device', 'get_device', 'config_hash', 'register_model',
-           'list_models', 'model_builder', 'create_model']
+           'atomic_write_text', 'cached_json', 'seed_everything', 'parse_device', 'get_device', 'config_hash',
+           'register_model', 'list_models', 'model_builder', 'create_model']
 
 # %% ../nbs/00_core.ipynb #4851d880
 def project_root() -> Path:
@@ -79,6 +79,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     "Write `text` (utf-8) to `path` atomically."
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+# %% ../nbs/00_core.ipynb #6ff14492
+def _jsonable(o):
+    if isinstance(o, np.generic): return o.item()
+    if isinstance(o, (np.ndarray, torch.Tensor)): return o.tolist()
+    raise TypeError(f"cannot store {type(o).__name__} in a JSON cache")
+
+def cached_json(path: str | os.PathLike, compute: Callable[[], object]):
+    "The JSON at `path`; if there is none, `compute()` stored there atomically (numpy/torch values as numbers and lists). Returned as read back, so a first call and a cached one give the same types."
+    p = Path(path)
+    if p.is_file(): return json.loads(p.read_text())
+    text = json.dumps(compute(), default=_jsonable)
+    atomic_write_text(p, text)
+    return json.loads(text)
 
 # %% ../nbs/00_core.ipynb #6ea8b86f
 def seed_everything(seed: int = 0, deterministic: bool = False) -> int:

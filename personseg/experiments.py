@@ -4,7 +4,7 @@
 
 # %% ../nbs/33_experiments.ipynb #17dd876d
 from __future__ import annotations
-import copy, json, math
+import copy, math
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from .core import atomic_write_text, config_hash, get_device
+from .core import atomic_write_text, cached_json, config_hash, get_device
 from .reproduce import check_profile
 from .faces import DOMAINS
 
@@ -122,21 +122,11 @@ def run(model: str, profile: str | dict, seed: int = 0, data_root: str | None = 
     net, info = fit_cached(cfg, progress=progress)
     ekey = config_hash(dict(route=route, size=p["size"], n_test=p["n_test"], data=dataset or p["data"],
                             split=p["test_split"], v=1))
-    f = Path(info["run_dir"]) / f"eval-{ekey}.json"
-    if f.is_file():
-        res = json.loads(f.read_text())
-    else:
-        dev = get_device(device)
-        res = evaluate(net.to(dev), test_set(p, data_root, dataset, seed=0), route=route, device=dev)
-        res = json.loads(json.dumps(res, default=_jsonable))
-        atomic_write_text(f, json.dumps(res))
+    dev = get_device(device)
+    res = cached_json(Path(info["run_dir"]) / f"eval-{ekey}.json",
+                      lambda: evaluate(net.to(dev), test_set(p, data_root, dataset, seed=0), route=route, device=dev))
     res = {**res, "model": model, "seed": seed, "run": Path(info["run_dir"]).name}
     return (res, net) if return_model else res
-
-def _jsonable(o):
-    if isinstance(o, (np.generic,)): return o.item()
-    if isinstance(o, (np.ndarray, torch.Tensor)): return o.tolist()
-    raise TypeError(f"cannot store {type(o).__name__} in the evaluation cache")
 
 # %% ../nbs/33_experiments.ipynb #44f8e677
 def seed_stats(values: Sequence[float]) -> dict:

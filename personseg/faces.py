@@ -35,6 +35,8 @@ from pathlib import Path
 import cv2
 import torch
 
+from .data.formats import as_rgb_uint8
+
 # %% ../nbs/05_faces.ipynb #079006f7
 _CASCADES: dict[str, cv2.CascadeClassifier] = {}
 
@@ -55,18 +57,8 @@ def _load_cascade(name: str) -> cv2.CascadeClassifier:
     _CASCADES[name] = clf
     return clf
 
-def _to_rgb_uint8(image) -> np.ndarray:
-    "HxWx3 uint8 numpy, or (3,H,W) uint8 tensor / tv_tensors.Image → HxWx3 uint8 numpy."
-    if isinstance(image, torch.Tensor):
-        if image.ndim != 3 or image.shape[0] != 3: raise ValueError(f"expected a (3,H,W) image tensor, got shape {tuple(image.shape)}")
-        image = image.as_subclass(torch.Tensor).permute(1, 2, 0).cpu().numpy()
-    a = np.asarray(image)
-    if a.ndim != 3 or a.shape[2] != 3 or a.dtype != np.uint8:
-        raise ValueError(f"expected an HxWx3 uint8 RGB image, got shape {a.shape} dtype {a.dtype}")
-    return a
-
 class FaceDetector:
-    "OpenCV Haar cascade face detector: RGB uint8 image → (N,4) XYXY float32 boxes."
+    "OpenCV Haar cascade face detector: an image (whatever `as_rgb_uint8` takes) → (N,4) XYXY float32 boxes."
     def __init__(self,
                  cascade: str = "haarcascade_frontalface_default.xml",  # file in cv2.data.haarcascades, or a path
                  scale_factor: float = 1.1,   # image pyramid step of detectMultiScale
@@ -80,7 +72,7 @@ class FaceDetector:
     def classifier(self) -> cv2.CascadeClassifier: return _load_cascade(self.cascade)
 
     def __call__(self, image) -> np.ndarray:
-        rgb = _to_rgb_uint8(image)
+        rgb = as_rgb_uint8(image)
         grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
         if self.equalize: grey = cv2.equalizeHist(grey)
         found = self.classifier.detectMultiScale(grey, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
@@ -101,7 +93,7 @@ def default_detector() -> FaceDetector:
     return _DEFAULT_DETECTOR
 
 def detect_faces(image, detector: FaceDetector | None = None) -> np.ndarray:
-    "Faces in an RGB uint8 image (HxWx3 numpy or (3,H,W) tensor) as (N,4) XYXY float32 boxes."
+    "Faces in an image (RGB/grey/RGBA array, (3,H,W) tensor or PIL image; see `as_rgb_uint8`) as (N,4) XYXY float32 boxes."
     return (detector or default_detector())(image)
 
 # %% ../nbs/05_faces.ipynb #52a216f8
@@ -120,8 +112,8 @@ def face_area_ratio(boxes,                  # (N,4) XYXY face boxes (numpy, tens
 
 # %% ../nbs/05_faces.ipynb #4d7d93de
 def grade_image(image, detector: FaceDetector | None = None) -> int:
-    "Eq. 5 domain index of an RGB uint8 image, from its largest detected face."
-    rgb = _to_rgb_uint8(image)
+    "Eq. 5 domain index of an image (see `as_rgb_uint8`), from its largest detected face."
+    rgb = as_rgb_uint8(image)
     return grade_domain(face_area_ratio(detect_faces(rgb, detector), rgb.shape[:2]))
 
 def grade_images(images, detector: FaceDetector | None = None) -> list[int]:

@@ -4,7 +4,6 @@
 
 # %% ../nbs/34_parsing.ipynb #b629cbcd
 from __future__ import annotations
-import json
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -14,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision import tv_tensors
 
-from .core import atomic_write_text, cache_dir, config_hash, create_model, get_device
+from .core import cache_dir, cached_json, config_hash, create_model, get_device
 from .data.sample import IGNORE_INDEX
 from .data.formats import get_spec, fine_to_dataset_lut, open_dataset, export
 from .data.transforms import eval_transforms, swap_lut
@@ -234,15 +233,13 @@ def paired_pvalues(a: Mapping, b: Mapping,   # two `evaluate_parsing` results on
 def _eval_cached(net, run_dir: Path, p: dict, train_ds: str, test: str, data_root, device) -> dict:
     key = config_hash(dict(test=test, train=train_ds, size=p["size"], n_test=p["n_test"], scales=p["scales"], flip=p["flip"],
                            real=p["real"], v=1))
-    f = Path(run_dir) / f"parse-eval-{key}.json"
-    if f.is_file(): return json.loads(f.read_text())
-    ds, lm = test_set(p, test, data_root), label_map(train_ds, test)
-    pairs = get_spec(train_ds).flip_pairs
-    dev = get_device(device)
-    res = {"ss": evaluate_parsing(net, ds, (1.0,), False, pairs, lm, device=dev),
-           "ms": evaluate_parsing(net, ds, p["scales"], p["flip"], pairs, lm, device=dev)}
-    atomic_write_text(f, json.dumps(res))
-    return res
+    def compute():
+        ds, lm = test_set(p, test, data_root), label_map(train_ds, test)
+        pairs = get_spec(train_ds).flip_pairs
+        dev = get_device(device)
+        return {"ss": evaluate_parsing(net, ds, (1.0,), False, pairs, lm, device=dev),
+                "ms": evaluate_parsing(net, ds, p["scales"], p["flip"], pairs, lm, device=dev)}
+    return cached_json(Path(run_dir) / f"parse-eval-{key}.json", compute)
 
 def run(model: str, profile: str | dict, seed: int = 0, data_root: str | None = None,
         dataset: str = "pascal_person_part",   # training set

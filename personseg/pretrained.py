@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 import personseg
-from .apps import as_rgb_uint8
+from .data.formats import as_rgb_uint8
 from .metrics import jaccard
 
 # %% auto #0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/35_video.ipynb #539d8161
 from __future__ import annotations
-import json, time
+import time
 from collections import deque
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 
-from .core import atomic_write_text, cache_dir, config_hash, get_device
+from .core import cache_dir, cached_json, config_hash, get_device
 from .experiments import select_profile
 from .metrics import boundary_f_batch, db_statistics, jaccard_batch
 from .data.sample import IGNORE_INDEX
@@ -173,33 +173,11 @@ def export_synthetic_videos(root: str | Path,          # a new folder
                             size: tuple = (96, 128),   # (H, W)
                             seed: int = 10_000,        # render_clip seed (training uses 0, 1, ...)
                             split: str = "val") -> Path:
-    "Write `n` synthetic clips into `root` in a real video set's on-disk layout (atomically: the folder appears complete)."
+    "Write `n` synthetic clips into `root` in a real video set's on-disk layout (`formats.export` with clips: atomic, the folder appears complete)."
     from personseg.data.formats import export, get_spec
-    import cv2, os, shutil, tempfile as _tf
     spec = get_spec(layout)
-    if spec.name == "mvps": return export(root, "mvps", n=n, seed=seed, size=tuple(size), split=split, n_frames=n_frames)
-    if spec.name != "pp_humanseg14k": raise ValueError(f"layout must be 'mvps' or 'pp_humanseg14k', got {layout!r}")
-    from personseg.data.synthetic import render_clip
-    root = Path(root)
-    if root.exists() and any(root.iterdir()): raise FileExistsError(f"{root}: already exists and is not empty")
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(_tf.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
-    try:
-        lines = []
-        for k in range(n):
-            c = render_clip(seed, k, n_frames=n_frames, size=tuple(size))
-            for t, (f, m) in enumerate(zip(c["frames"], c["masks"])):
-                ip, lp = f"images/{split}/{split}_video{k:03d}_{t:04d}.jpg", f"annotations/{split}/{split}_video{k:03d}_{t:04d}.png"
-                for p in (tmp / ip, tmp / lp): p.parent.mkdir(parents=True, exist_ok=True)
-                cv2.imwrite(str(tmp / ip), cv2.cvtColor(np.ascontiguousarray(f), cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
-                cv2.imwrite(str(tmp / lp), np.asarray(m).astype(np.uint8))
-                lines.append(f"{ip} {lp}")
-        (tmp / f"{split}.txt").write_text("\n".join(lines) + "\n")
-        if root.exists(): root.rmdir()
-        os.replace(tmp, root)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp)
-    return root
+    if spec.name not in ("mvps", "pp_humanseg14k"): raise ValueError(f"layout must be 'mvps' or 'pp_humanseg14k', got {layout!r}")
+    return export(root, spec.name, n=n, seed=seed, size=tuple(size), split=split, n_frames=n_frames)
 
 def video_sequences(dataset: str,                 # "mvps" or "pp_humanseg14k"
                     root: str | Path | None = None,   # the dataset folder (default: formats.default_root)
@@ -346,12 +324,9 @@ def run(model: str, profile: str | dict, seed: int = 0, data_root: str | None = 
     net, info = fit_cached(cfg, progress=progress)
     ekey = config_hash(dict(test=test, frames=frames, size=p["size"], n=p["test_n"], tf=p["test_frames"],
                             ts=list(p["test_size"] or []), data=p["data"], v=1))
-    f = Path(info["run_dir"]) / f"eval-{ekey}.json"
-    if f.is_file(): res = json.loads(f.read_text())
-    else:
-        dev = get_device(device)
-        res = evaluate_video(net.to(dev), test_sequences(p, test, data_root), size=p["size"], frames=frames, device=dev)
-        atomic_write_text(f, json.dumps(res))
+    dev = get_device(device)
+    res = cached_json(Path(info["run_dir"]) / f"eval-{ekey}.json",
+                      lambda: evaluate_video(net.to(dev), test_sequences(p, test, data_root), size=p["size"], frames=frames, device=dev))
     res = {**res, "model": model, "seed": seed, "run": Path(info["run_dir"]).name}
     return (res, net) if return_model else res
 

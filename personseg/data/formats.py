@@ -19,9 +19,9 @@ from .sample import IGNORE_INDEX, PERSON_PARTS, make_clip, make_sample
 
 # %% auto #0
 __all__ = ['ATR_CLASSES', 'LIP_CLASSES', 'PPSS_CLASSES', 'PERSON_CLASSES', 'DATASETS', 'SUPERVISELY_PERSON', 'read_image',
-           'read_label', 'DatasetSpec', 'decode_labels', 'person_from_labels', 'get_spec', 'list_datasets',
-           'PairedLabels', 'CocoPersons', 'decode_bitmap', 'encode_bitmap', 'SuperviselyPersons', 'VideoFolders',
-           'CityscapesParsing', 'default_root', 'open_dataset', 'fine_to_dataset_lut', 'export']
+           'read_label', 'as_rgb_uint8', 'DatasetSpec', 'decode_labels', 'person_from_labels', 'get_spec',
+           'list_datasets', 'PairedLabels', 'CocoPersons', 'decode_bitmap', 'encode_bitmap', 'SuperviselyPersons',
+           'VideoFolders', 'CityscapesParsing', 'default_root', 'open_dataset', 'fine_to_dataset_lut', 'export']
 
 # %% ../../nbs/02_data.formats.ipynb #0df55e10
 _JPEG_NEXT_MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")   # after entropy-coded data: not a stuffed 0xff00, not a restart
@@ -73,6 +73,28 @@ def read_label(path) -> np.ndarray:
             raise ValueError(f"{path}: label map is a colour image (mode {mode}); expected a single-channel or palette PNG of class ids")
         a = a[..., 0]
     return a.astype(np.int64) if a.dtype != np.uint8 else a
+
+# %% ../../nbs/02_data.formats.ipynb #18827d16
+def as_rgb_uint8(image, name: str = "image") -> np.ndarray:
+    "(H,W,3) uint8 RGB from an RGB/RGBA/gray numpy array, PIL image or (3,H,W) tensor in [0,255]."
+    if hasattr(image, "convert") and hasattr(image, "size"): image = np.asarray(image.convert("RGB"))
+    if hasattr(image, "detach"): image = image.detach().cpu().numpy()
+    a = np.asarray(image)
+    if a.ndim == 0 or a.dtype.kind in "OUS":
+        raise TypeError(f"{name}: expected an image array, PIL image or tensor, got {type(image).__name__}")
+    if a.ndim == 3 and a.shape[0] in (1, 3, 4) and a.shape[-1] > 4: a = np.moveaxis(a, 0, -1)   # CHW tensor layout
+    if a.ndim == 2: a = a[..., None]
+    if a.ndim != 3 or a.shape[-1] not in (1, 3, 4) or a.size == 0:
+        raise ValueError(f"{name}: expected an (H,W,3) RGB, (H,W,4) RGBA or (H,W) gray image, got shape {a.shape}")
+    if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
+    elif a.dtype == np.uint16: a = np.rint(a / 257.0).astype(np.uint8)          # 16-bit: 65535 -> 255
+    elif a.dtype != np.uint8:
+        if not np.issubdtype(a.dtype, np.number): raise TypeError(f"{name}: expected numbers, got dtype {a.dtype}")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{name}: {int((~np.isfinite(a)).sum())} NaN/inf values; expected finite numbers (floats in 0-1 or 0-255)")
+        a = np.clip(np.rint(a * 255 if a.max() <= 1.0 else a), 0, 255).astype(np.uint8)
+    if a.shape[-1] == 1: a = np.repeat(a, 3, -1)
+    return np.ascontiguousarray(a[..., :3])
 
 # %% ../../nbs/02_data.formats.ipynb #0ad716ce
 @dataclass(frozen=True)
@@ -769,14 +791,26 @@ def _people(seed: int, n: int, size, offset: int) -> list[dict]:
     from personseg.data.synthetic import render_person
     return [render_person(seed, offset + k, size=size) for k in range(n)]
 
-def _export_paired(spec: DatasetSpec, out: Path, splits, n, seed, size):
+def _paired_items(spec: DatasetSpec, split: str, si: int, n, seed, size, n_frames: int | None):
+    "(k, person dict) per image; with `n_frames`, every frame of `n` clips, each dict with its `sequence` and frame index `t`."
+    if n_frames is None:
+        yield from enumerate(_people(seed, n, size, offset=si * n)); return
+    if spec.name != "pp_humanseg14k": raise ValueError(f"n_frames (clips) is for the video layouts pp_humanseg14k and mvps, not {spec.name!r}")
+    from personseg.data.synthetic import render_clip
+    for k in range(n):
+        c = render_clip(seed, si * n + k, n_frames=n_frames, size=size)
+        for t, (f, m) in enumerate(zip(c["frames"], c["masks"])):
+            yield k, dict(image=f, mask=np.asarray(m), sequence=f"{split}_video{k:03d}", t=t)
+
+def _export_paired(spec: DatasetSpec, out: Path, splits, n, seed, size,
+                   n_frames: int | None = None):   # PP-HumanSeg14K: `n` clips of this many frames instead of `n` stills
     from personseg.data import synthetic as syn
     lut = fine_to_dataset_lut(spec.name, syn.FINE_PARTS, getattr(syn, "FINE_TO_PART", None))
     enc = spec.encode_lut()
     lists = {}
     for si, split in enumerate(splits):
         names = []
-        for k, p in enumerate(_people(seed, n, size, offset=si * n)):
+        for k, p in _paired_items(spec, split, si, n, seed, size, n_frames):
             lab = enc[lut[p["fine"]]] if spec.task == "parsing" else p["mask"].astype(np.uint8)
             sid = f"{split}_{k:05d}"
             if spec.name == "atr":
@@ -795,8 +829,8 @@ def _export_paired(spec: DatasetSpec, out: Path, splits, n, seed, size):
                 sid = f"{si * n + k + 1:05d}.png"
                 _write_img(out / "Images" / sid, p["image"]); _write_lbl(out / "Labels" / sid, lab)
             elif spec.name == "pp_humanseg14k":
-                seq = f"{split}_scene{k // 3:02d}"
-                ip, lp = f"images/{split}/{seq}_{k % 3:04d}.jpg", f"annotations/{split}/{seq}_{k % 3:04d}.png"
+                seq, t = (p["sequence"], p["t"]) if "sequence" in p else (f"{split}_scene{k // 3:02d}", k % 3)
+                ip, lp = f"images/{split}/{seq}_{t:04d}.jpg", f"annotations/{split}/{seq}_{t:04d}.png"
                 _write_img(out / ip, p["image"]); _write_lbl(out / lp, lab, palette=True)
                 sid = f"{ip} {lp}"
             names.append(sid)
