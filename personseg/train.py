@@ -252,7 +252,7 @@ class TrainDataset(torch.utils.data.Dataset):
                              "grade them first (personseg.faces) or train with domain_batches=False")
         return np.array([int(self.base.domain_of(i)) for i in range(len(self.base))], dtype=np.int64)
 
-TRAINER_DATA_KW = ("target", "p_randconv")   # `data_kw` keys for synthetic people that the trainer reads itself
+TRAINER_DATA_KW = ("target", "p_randconv", "p_zoom")   # `data_kw` keys for synthetic people that the trainer reads itself
 
 def synthetic_data_kw() -> tuple[str, ...]:
     "What `data_kw` may hold for synthetic people: `SyntheticPeople`'s keywords (n, size and seed come from the config) and `TRAINER_DATA_KW`."
@@ -287,8 +287,8 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
         pairs = get_spec(cfg.data).flip_pairs
         # left/right class ids live in `mask` for parsing targets, in `parts` when the mask is binary person
         flip = {k: pairs for k in (("parts",) if getattr(base, "target", None) == "person" else ("mask", "parts"))} if pairs else ()
-    rc = {"randconv": cfg.data_kw["p_randconv"]} if cfg.data == "synthetic" and cfg.data_kw.get("p_randconv") else {}   # RandConv (03_data.transforms)
-    return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip, **rc), seed=cfg.seed)
+    extra = {k: cfg.data_kw.get(f"p_{k}", 0.0) for k in ("randconv", "zoom")} if cfg.data == "synthetic" else {}   # 03_data.transforms' options
+    return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip, **extra), seed=cfg.seed)
 
 # %% ../nbs/30_train.ipynb #967a7736
 VIDEO_DATA = ("synthetic_videos",)   # clip data names besides the DAVIS-layout datasets

@@ -16,9 +16,9 @@ from torchvision.transforms.v2 import functional as TF
 from .sample import IGNORE_INDEX, mask_to_edge
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'PAPER_AUG', 'fill_values', 'swap_lut', 'RandomFlipLR', 'RandomCropFraction',
-           'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'RandomConvolution', 'CheckSample',
-           'train_transforms', 'eval_transforms', 'ImageToClipPair']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'PAPER_AUG', 'ZOOM_AREA', 'fill_values', 'swap_lut', 'RandomFlipLR',
+           'RandomCropFraction', 'DeferEdge', 'RecomputeEdge', 'SanitizeFaceBox', 'NormalizeRGB', 'RandomConvolution',
+           'CheckSample', 'train_transforms', 'eval_transforms', 'ImageToClipPair']
 
 # %% ../../nbs/03_data.transforms.ipynb #16f3771a
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -211,6 +211,8 @@ class CheckSample(v2.Transform):
         return sample
 
 # %% ../../nbs/03_data.transforms.ipynb #1f48917c
+ZOOM_AREA = (0.25, 1.0)   # `zoom`: the window keeps 1/4 to all of the image's area, so people grow up to 2x
+
 def _finish(steps: list, p: dict, normalize: bool) -> v2.Compose:
     steps = [CheckSample(), DeferEdge()] + steps + [SanitizeFaceBox(), RecomputeEdge()]
     if normalize: steps.append(NormalizeRGB(p["mean"], p["std"]))
@@ -221,6 +223,7 @@ def train_transforms(paper: str,  # "trisenet" | "ssfnet" | "pdnet"
                      flip_pairs: Sequence[tuple[int, int]] | Mapping[str, Sequence] = (),  # left/right ids to swap on flips
                      normalize: bool = True,  # end with `NormalizeRGB` (float output)
                      randconv: float = 0.0,  # fraction of samples filtered by `RandomConvolution` after the geometry (not in the papers)
+                     zoom: float = 0.0,  # fraction of samples zoomed in 1-2x on a random square window (`RandomResizedCrop`; not in the papers)
                      ) -> v2.Compose:
     "The paper's training augmentation for a sample dict or clip dict."
     p = _paper(paper)
@@ -235,7 +238,8 @@ def train_transforms(paper: str,  # "trisenet" | "ssfnet" | "pdnet"
                  v2.RandomCrop(S, pad_if_needed=True, fill=fill), flip]
     else:                     # §5.1: random crop, flip, resize to 480²
         steps = [RandomCropFraction(p["max_cut"]), flip, v2.Resize((S, S))]
-    if randconv: steps.append(RandomConvolution(randconv))   # off by default: no extra random draw, so seeded runs stay as they were
+    if zoom: steps.append(v2.RandomApply([v2.RandomResizedCrop(S, scale=ZOOM_AREA, ratio=(1.0, 1.0))], p=zoom))
+    if randconv: steps.append(RandomConvolution(randconv))   # both off by default: no extra random draw, so seeded runs stay as they were
     return _finish(steps, p, normalize)
 
 def eval_transforms(paper: str, size: int | None = None, normalize: bool = True) -> v2.Compose:
