@@ -19,7 +19,8 @@ from .metrics import jaccard
 # %% auto #0
 __all__ = ['PHOTOS', 'PLATE_PHOTOS', 'REFERENCE_DIR', 'SHIPPED_NAME', 'SHIPPED_RECIPE', 'load_photo', 'background_plates',
            'make_references', 'reference_mask', 'centre_box', 'photo_scores', 'summarise', 'photo_report',
-           'shipped_config', 'test_people', 'synthetic_iou', 'choose_infer_size', 'export_shipped', 'photo_figure']
+           'shipped_config', 'test_people', 'synthetic_iou', 'choose_infer_size', 'export_shipped', 'photo_figure',
+           'zoomed', 'zoom_ious']
 
 # %% ../nbs/36_pretrained.ipynb #c9839df8
 def _skimage(name: str) -> Callable[[], np.ndarray]:
@@ -202,3 +203,22 @@ def photo_figure(segmenter=None, size: int = 256):
     fig.suptitle("shipped TriSeNet-X39 (synthetic only): mask in green, MediaPipe's in red", fontsize=9)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/36_pretrained.ipynb #6a0ef473
+def zoomed(image: np.ndarray, mask: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    "The bottom-centre window of 1/`z` of the side of `image` and `mask`, scaled back to their size: the person `z` times bigger and cut by the frame, as in a portrait."
+    if z < 1: raise ValueError(f"zoom must be >= 1, got {z}")
+    H, W = mask.shape[:2]; h, w = max(1, round(H / z)), max(1, round(W / z)); x0 = (W - w) // 2
+    return (cv2.resize(image[H - h:, x0:x0 + w], (W, H), interpolation=cv2.INTER_LINEAR),
+            cv2.resize(mask[H - h:, x0:x0 + w], (W, H), interpolation=cv2.INTER_NEAREST))
+
+def zoom_ious(segmenter, zooms=(1.0, 1.5, 2.0), domains=("half_body", "close_shot"), n: int = 24, size: int = 256) -> dict:
+    "{domain: {zoom: mean IoU}} of `segmenter` on `n` synthetic test people per shot domain, each `zoomed` in."
+    from personseg.data.synthetic import DOMAINS, render_person
+    from personseg.experiments import TEST_SEED_OFFSET
+    out = {}
+    for d in domains:
+        people = [render_person(TEST_SEED_OFFSET, i, size, domain=DOMAINS.index(d)) for i in range(n)]
+        out[d] = {z: float(np.mean([jaccard(segmenter(im).mask, m) for im, m in (zoomed(r["image"], r["mask"], z) for r in people)]))
+                  for z in zooms}
+    return out
