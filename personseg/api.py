@@ -126,6 +126,10 @@ def person_prob(logits: torch.Tensor) -> torch.Tensor:
     p = logits.float().softmax(1)
     return p[:, 1] if logits.shape[1] == 2 else 1 - p[:, 0]
 
+def _as_image(image) -> np.ndarray:
+    "RGB uint8 of a path (`read_image`) or of anything `as_rgb_uint8` takes."
+    return read_image(image) if isinstance(image, (str, os.PathLike)) else as_rgb_uint8(image)
+
 class Segmenter:
     "A trained network plus its input size and normalisation; `seg(image) -> Segmentation`."
     def __init__(self, model=None, # shipped/registered name, checkpoint path, or module (see `load_model`)
@@ -171,7 +175,7 @@ class Segmenter:
 
     def __call__(self, image) -> Segmentation:
         "Segment one image: a path, or an RGB/RGBA/grey array, PIL image or (3,H,W) tensor."
-        img = read_image(image) if isinstance(image, (str, os.PathLike)) else as_rgb_uint8(image)
+        img = _as_image(image)
         return self.finish(self.probs([img])[0], img.shape[:2])
 
     def recalibrate(self, images, # unlabelled images (arrays or paths) from the domain to segment
@@ -179,10 +183,10 @@ class Segmenter:
         "Re-estimate every BatchNorm's running statistics on `images` (AdaBN), as this segmenter feeds them (size, normalisation, mirrors with `flip`); in place, returns `self`."
         from torch.optim.swa_utils import update_bn
         if batch_size < 2: raise ValueError(f"batch_size must be >= 2 (batch statistics of one image are not a domain's), got {batch_size}")
-        imgs = [read_image(im) if isinstance(im, (str, os.PathLike)) else as_rgb_uint8(im) for im in images]
-        x = self.prepare(imgs) if imgs else None
-        if x is not None and self.flip: x = torch.cat([x, x.flip(-1)])
-        if x is None or len(x) < 2: raise ValueError("recalibrate needs at least 2 images (or 1 with flip)")
+        imgs = [_as_image(im) for im in images]
+        if len(imgs) * (2 if self.flip else 1) < 2: raise ValueError("recalibrate needs at least 2 images (or 1 with flip)")
+        x = self.prepare(imgs)
+        if self.flip: x = torch.cat([x, x.flip(-1)])
         batches = list(x.split(batch_size))
         if len(batches[-1]) == 1: batches[-2:] = [torch.cat(batches[-2:])]   # no batch of one (pooled 1x1 BN keeps its old statistics then)
         with torch.no_grad(): update_bn(batches, self.net)

@@ -22,13 +22,13 @@ from .data.sample import IGNORE_INDEX, mask_to_edge
 from .data.transforms import PAPER_AUG
 
 # %% auto #0
-__all__ = ['ROUTER_STEPS_MAX', 'TRAINER_DATA_KW', 'VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT', 'LOSSES', 'CKPT_FORMAT',
-           'TrainConfig', 'collate_samples', 'DomainBatchSampler', 'TrainDataset', 'synthetic_data_kw', 'build_dataset',
-           'is_clip_config', 'ClipPair', 'collate_pairs', 'clip_inputs', 'build_clip_dataset', 'build_image_pairs',
-           'mixed_schedule', 'mixed_total', 'poly_lr', 'make_optimizer', 'register_loss', 'build_loss',
-           'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'import_plugins', 'load_model', 'dist_info',
-           'setup_distributed', 'cleanup_distributed', 'default_inputs_fn', 'Trainer', 'fit_cached', 'config_from_args',
-           'main']
+__all__ = ['ROUTER_STEPS_MAX', 'TRANSFORM_DATA_KW', 'TRAINER_DATA_KW', 'VIDEO_DATA', 'FRAME_VIDEO_DATA', 'IMAGE_SEED_SALT',
+           'LOSSES', 'CKPT_FORMAT', 'TrainConfig', 'collate_samples', 'DomainBatchSampler', 'TrainDataset',
+           'synthetic_data_kw', 'build_dataset', 'is_clip_config', 'ClipPair', 'collate_pairs', 'clip_inputs',
+           'build_clip_dataset', 'build_image_pairs', 'mixed_schedule', 'mixed_total', 'poly_lr', 'make_optimizer',
+           'register_loss', 'build_loss', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'import_plugins',
+           'load_model', 'dist_info', 'setup_distributed', 'cleanup_distributed', 'default_inputs_fn', 'Trainer',
+           'fit_cached', 'config_from_args', 'main']
 
 # %% ../nbs/30_train.ipynb #8ed6098b
 _NO_HASH = ("num_workers", "device", "ckpt_every", "keep_ckpts", "log_every", "find_unused")
@@ -252,7 +252,8 @@ class TrainDataset(torch.utils.data.Dataset):
                              "grade them first (personseg.faces) or train with domain_batches=False")
         return np.array([int(self.base.domain_of(i)) for i in range(len(self.base))], dtype=np.int64)
 
-TRAINER_DATA_KW = ("target", "p_randconv", "p_zoom")   # `data_kw` keys for synthetic people that the trainer reads itself
+TRANSFORM_DATA_KW = {"p_randconv": "randconv", "p_zoom": "zoom"}   # synthetic `data_kw` key -> `train_transforms` option
+TRAINER_DATA_KW = ("target", *TRANSFORM_DATA_KW)   # `data_kw` keys for synthetic people that the trainer reads itself
 
 def synthetic_data_kw() -> tuple[str, ...]:
     "What `data_kw` may hold for synthetic people: `SyntheticPeople`'s keywords (n, size and seed come from the config) and `TRAINER_DATA_KW`."
@@ -287,7 +288,7 @@ def build_dataset(cfg: TrainConfig) -> TrainDataset:
         pairs = get_spec(cfg.data).flip_pairs
         # left/right class ids live in `mask` for parsing targets, in `parts` when the mask is binary person
         flip = {k: pairs for k in (("parts",) if getattr(base, "target", None) == "person" else ("mask", "parts"))} if pairs else ()
-    extra = {k: cfg.data_kw.get(f"p_{k}", 0.0) for k in ("randconv", "zoom")} if cfg.data == "synthetic" else {}   # 03_data.transforms' options
+    extra = {o: cfg.data_kw.get(k, 0.0) for k, o in TRANSFORM_DATA_KW.items()} if cfg.data == "synthetic" else {}   # 03_data.transforms' options
     return TrainDataset(base, train_transforms(cfg.paper, cfg.size, flip_pairs=flip, **extra), seed=cfg.seed)
 
 # %% ../nbs/30_train.ipynb #967a7736
