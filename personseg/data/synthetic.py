@@ -18,8 +18,8 @@ from .sample import PERSON_PARTS, make_sample, make_clip, mask_to_edge
 from ..faces import DOMAINS, DOMAIN_RANGES, grade_domain
 
 # %% auto #0
-__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'DATA_FINGERPRINTS', 'render_person', 'SyntheticPeople', 'render_scene',
-           'as_plate', 'render_clip', 'SyntheticVideos', 'data_fingerprint']
+__all__ = ['FINE_PARTS', 'FINE_TO_PART', 'FINE_FLIP', 'EXPOSURE', 'DATA_FINGERPRINTS', 'render_person', 'SyntheticPeople',
+           'render_scene', 'as_plate', 'render_clip', 'SyntheticVideos', 'data_fingerprint']
 
 # %% ../../nbs/01_data.synthetic.ipynb #74292617
 FINE_PARTS = (
@@ -819,7 +819,7 @@ def _scene(rng, domain, H, W) -> dict:
     s, roll, t = _camera(rng, _face_corners(app, pose, facing, dirn), body_pts, frame_dom, H, W)
     return dict(domain=domain, app=app, facing=facing, dirn=dirn, pose=pose, s=s, roll=roll, t=t, shapes=shapes)
 
-def _render(sc, pose, M, bg, fx, rng, occluder=None, shapes=None, cloth=None) -> dict:
+def _render(sc, pose, M, bg, fx, rng, occluder=None, shapes=None, cloth=None, exposure=None) -> dict:
     H, W = bg.shape[:2]
     app, facing, dirn = sc["app"], sc["facing"], sc["dirn"]
     if shapes is None: shapes = _shapes(app, pose, facing, dirn)
@@ -840,6 +840,8 @@ def _render(sc, pose, M, bg, fx, rng, occluder=None, shapes=None, cloth=None) ->
             if worn.any():
                 pc = _crop(cloth, h, w, rng.uniform(0.6, 2.5), rng, flip=rng.random() < 0.5)
                 cv2.copyTo(cv2.multiply(pc, cv2.cvtColor(S, cv2.COLOR_GRAY2RGB), scale=0.9 / 200), worn, person)
+        if exposure is not None:   # lit like the scene: the person's mean brightness is `exposure` times the background's
+            person = cv2.convertScaleAbs(person, alpha=exposure * sum(cv2.mean(bg)[:3]) / max(1.0, sum(cv2.mean(person, f)[:3])))
     img = bg
     _ground_shadow(img, shapes, M, app, rng)
     if person is not None: cv2.copyTo(person, f, img[y0:y1, x0:x1])   # in place, where the labels are not 0
@@ -887,6 +889,7 @@ def render_person(seed: int, # dataset seed
                   domain: int | None = None, # index into `DOMAINS`; None = uniform over the six
                   plate: np.ndarray | None = None, # a background plate (`as_plate`) instead of a generated scene
                   cloth: np.ndarray | None = None, # a plate (`as_plate`) to cut the clothes from instead of the fabric bank
+                  exposure: float | None = None, # the person's mean brightness as a multiple of the background's; None = as shaded
                   ) -> dict:
     "One synthetic person: image HxWx3 uint8 RGB, mask/fine/parts/edge HxW uint8, face_box (4,) float32 XYXY or None, domain, facing."
     H, W = _hw(size)
@@ -896,7 +899,7 @@ def render_person(seed: int, # dataset seed
     bg = _background(rng, sc["app"], H, W, sc["s"], plate=plate)
     fx = _post(rng, H, W)
     occ = _occluder(rng, H, W, sc["app"]) if (rng.random() < 0.1 and sc["domain"] < 3) else None
-    out = _render(sc, sc["pose"], M, bg, fx, rng, occ, shapes=sc["shapes"], cloth=cloth)
+    out = _render(sc, sc["pose"], M, bg, fx, rng, occ, shapes=sc["shapes"], cloth=cloth, exposure=exposure)
     out["domain"] = _domain_of(out["face_box"], H, W)
     out["facing"] = sc["facing"]
     return out
@@ -919,6 +922,9 @@ def _check_index(i, n, what):
     if not 0 <= i < n: raise IndexError(f"{what}: index {i} out of range for {n} items")
     return i
 
+EXPOSURE = (0.6, 1.7)   # `p_exposure`: the person's mean brightness over the background's, log-uniform in this range
+_P_OPTIONS = ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth", "p_exposure")   # the photo-style options (all off by default)
+
 class SyntheticPeople(Dataset):
     "Map-style dataset of `n` synthetic people; item i is `make_sample(...)` of `render_person(seed, i, ...)` plus `fine`."
     def __init__(self, n: int = 1000, # number of samples
@@ -931,16 +937,17 @@ class SyntheticPeople(Dataset):
                  p_plate: float = 0.0, # fraction of items drawn over one of `plates` instead of a generated scene
                  p_hue: float = 0.0, # fraction of items whose hues are all rotated by one random angle (colours randomised)
                  p_cloth: float = 0.0, # fraction of the people whose clothes are cut from one of `plates`
+                 p_exposure: float = 0.0, # fraction of the people lit like their background (`render_person`'s `exposure`, log-uniform in `EXPOSURE`)
                  ):
         self.n, self.size, self.seed = int(n), _hw(size), int(seed)
         self.probs = _domain_probs(domain_probs)
         self._cdf = np.cumsum(self.probs)
-        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate), ("p_hue", p_hue), ("p_cloth", p_cloth)):
+        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate), ("p_hue", p_hue), ("p_cloth", p_cloth), ("p_exposure", p_exposure)):
             if not 0.0 <= float(v) <= 1.0: raise ValueError(f"{k} must be a probability in [0, 1], got {v!r}")
         for k, v in (("p_plate", p_plate), ("p_cloth", p_cloth)):
             if v and not plates: raise ValueError(f"{k} > 0 needs plates (a list of photographs)")
         self.p_empty, self.p_grey, self.p_plate, self.p_hue = float(p_empty), float(p_grey), float(p_plate), float(p_hue)
-        self.p_cloth = float(p_cloth)
+        self.p_cloth, self.p_exposure = float(p_cloth), float(p_exposure)
         self.plates = [as_plate(p) for p in plates] if plates else []
     def __len__(self): return self.n
     def domain_of(self, i: int) -> int:
@@ -949,13 +956,14 @@ class SyntheticPeople(Dataset):
         return int(min(np.searchsorted(self._cdf, u, side="right"), len(DOMAINS) - 1))
     def __getitem__(self, i):
         i = _check_index(i, self.n, "SyntheticPeople")
-        g = np.random.default_rng([self.seed, i, 0xE6]) if (self.p_empty or self.p_grey or self.p_plate or self.p_hue or self.p_cloth) else None
+        g = np.random.default_rng([self.seed, i, 0xE6]) if any(getattr(self, k) for k in _P_OPTIONS) else None
         u = g.random(4) if g is not None else (1.0, 1.0, 1.0, 1.0)
         plate = self.plates[int(g.integers(len(self.plates)))] if u[2] < self.p_plate else None
         cloth = None
-        if self.p_cloth and g.random() < self.p_cloth: cloth = self.plates[int(g.integers(len(self.plates)))]   # drawn last: other options keep their draws
+        if self.p_cloth and g.random() < self.p_cloth: cloth = self.plates[int(g.integers(len(self.plates)))]   # drawn after the others: they keep their draws
+        exposure = float(np.exp(g.uniform(*np.log(EXPOSURE)))) if self.p_exposure and g.random() < self.p_exposure else None   # and so on
         r = (render_scene(self.seed, i, self.size, plate) if u[0] < self.p_empty
-             else render_person(self.seed, i, self.size, self.domain_of(i), plate, cloth))
+             else render_person(self.seed, i, self.size, self.domain_of(i), plate, cloth, exposure))
         if u[1] < self.p_grey: r["image"] = cv2.cvtColor(cv2.cvtColor(r["image"], cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
         elif u[3] < self.p_hue:
             hsv = cv2.cvtColor(r["image"], cv2.COLOR_RGB2HSV)
@@ -966,7 +974,7 @@ class SyntheticPeople(Dataset):
         s["fine"] = tv_tensors.Mask(torch.from_numpy(r["fine"]).long())
         return s
     def __repr__(self):
-        extra = "".join(f", {k}={getattr(self, k)}" for k in ("p_empty", "p_grey", "p_plate", "p_hue", "p_cloth") if getattr(self, k))
+        extra = "".join(f", {k}={getattr(self, k)}" for k in _P_OPTIONS if getattr(self, k))
         return f"SyntheticPeople(n={self.n}, size={self.size}, seed={self.seed}, domain_probs={np.round(self.probs, 3).tolist()}{extra})"
 
 # %% ../../nbs/01_data.synthetic.ipynb #2b11cfff
