@@ -20,7 +20,7 @@ from .metrics import jaccard
 __all__ = ['PHOTOS', 'PLATE_PHOTOS', 'REFERENCE_DIR', 'SHIPPED_NAME', 'SHIPPED_RECIPE', 'load_photo', 'background_plates',
            'make_references', 'reference_mask', 'centre_box', 'photo_scores', 'summarise', 'photo_report',
            'shipped_config', 'test_people', 'synthetic_iou', 'choose_infer_size', 'export_shipped', 'photo_figure',
-           'zoomed', 'zoom_ious']
+           'zoomed', 'zoom_ious', 'background_swap_ious']
 
 # %% ../nbs/36_pretrained.ipynb #c9839df8
 def _skimage(name: str) -> Callable[[], np.ndarray]:
@@ -221,4 +221,23 @@ def zoom_ious(segmenter, zooms=(1.0, 1.5, 2.0), domains=("half_body", "close_sho
         people = [render_person(TEST_SEED_OFFSET, i, size, domain=DOMAINS.index(d)) for i in range(n)]
         out[d] = {z: float(np.mean([jaccard(segmenter(im).mask, m) for im, m in (zoomed(r["image"], r["mask"], z) for r in people)]))
                   for z in zooms}
+    return out
+
+# %% ../nbs/36_pretrained.ipynb #ac954414
+def background_swap_ious(segmenter, backgrounds: dict | None = None) -> dict:
+    "{photo: {background: IoU}} on the photographs with a person, everything outside MediaPipe's mask replaced by each of `backgrounds` (name -> image or grey level; None keeps the photograph's own)."
+    from personseg.apps import replace_background
+    from personseg.data.synthetic import render_scene
+    from personseg.experiments import TEST_SEED_OFFSET
+    if backgrounds is None:
+        backgrounds = {"photograph": None, "flat grey": 128, "generated scene": render_scene(TEST_SEED_OFFSET, 0, 512)["image"]}
+    out = {}
+    for n, (_, person, _) in PHOTOS.items():
+        if not person: continue
+        im, ref = load_photo(n), reference_mask(n)
+        out[n] = {}
+        for b, bg in backgrounds.items():
+            if np.isscalar(bg): bg = np.full((8, 8, 3), bg, np.uint8)
+            x = im if bg is None else replace_background(im, ref, bg, radius=0)
+            out[n][b] = jaccard(segmenter(x).mask, ref)
     return out
