@@ -942,7 +942,7 @@ class SyntheticPeople(Dataset):
         self.n, self.size, self.seed = int(n), _hw(size), int(seed)
         self.probs = _domain_probs(domain_probs)
         self._cdf = np.cumsum(self.probs)
-        for k, v in (("p_empty", p_empty), ("p_grey", p_grey), ("p_plate", p_plate), ("p_hue", p_hue), ("p_cloth", p_cloth), ("p_exposure", p_exposure)):
+        for k, v in zip(_P_OPTIONS, (p_empty, p_grey, p_plate, p_hue, p_cloth, p_exposure)):
             if not 0.0 <= float(v) <= 1.0: raise ValueError(f"{k} must be a probability in [0, 1], got {v!r}")
         for k, v in (("p_plate", p_plate), ("p_cloth", p_cloth)):
             if v and not plates: raise ValueError(f"{k} > 0 needs plates (a list of photographs)")
@@ -961,7 +961,7 @@ class SyntheticPeople(Dataset):
         plate = self.plates[int(g.integers(len(self.plates)))] if u[2] < self.p_plate else None
         cloth = None
         if self.p_cloth and g.random() < self.p_cloth: cloth = self.plates[int(g.integers(len(self.plates)))]   # drawn after the others: they keep their draws
-        exposure = float(np.exp(g.uniform(*np.log(EXPOSURE)))) if self.p_exposure and g.random() < self.p_exposure else None   # and so on
+        exposure = float(np.exp(g.uniform(*np.log(EXPOSURE)))) if self.p_exposure and g.random() < self.p_exposure else None   # after p_cloth's
         r = (render_scene(self.seed, i, self.size, plate) if u[0] < self.p_empty
              else render_person(self.seed, i, self.size, self.domain_of(i), plate, cloth, exposure))
         if u[1] < self.p_grey: r["image"] = cv2.cvtColor(cv2.cvtColor(r["image"], cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
