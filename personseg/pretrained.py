@@ -139,11 +139,11 @@ def shipped_config(**overrides):
     return TrainConfig.from_dict({**SHIPPED_RECIPE, **overrides})
 
 # %% ../nbs/36_pretrained.ipynb #ac6b79fe
-def test_people(n: int = 96, size: int = 256, seed: int | None = None) -> list[dict]:
-    "`n` synthetic test people (`render_person` dicts) at `size`², from seeds never used in training."
+def test_people(n: int = 96, size: int = 256, seed: int | None = None, domain: int | None = None) -> list[dict]:
+    "`n` synthetic test people (`render_person` dicts) at `size`², from seeds never used in training (of one shot `domain`, or any)."
     from personseg.data.synthetic import render_person
     from personseg.experiments import TEST_SEED_OFFSET
-    return [render_person(TEST_SEED_OFFSET if seed is None else seed, i, size) for i in range(n)]
+    return [render_person(TEST_SEED_OFFSET if seed is None else seed, i, size, domain=domain) for i in range(n)]
 
 def synthetic_iou(segmenter, people: list[dict]) -> float:
     "Mean IoU (TriSeNet Eq. 9) of `segmenter` on rendered people (`test_people`)."
@@ -214,12 +214,11 @@ def zoomed(image: np.ndarray, mask: np.ndarray, z: float) -> tuple[np.ndarray, n
 
 def zoom_ious(segmenter, zooms=(1.0, 1.5, 2.0), domains=("half_body", "close_shot"), n: int = 24, size: int = 256) -> dict:
     "{domain: {zoom: mean IoU}} of `segmenter` on `n` synthetic test people per shot domain, each `zoomed` in."
-    from personseg.data.synthetic import DOMAINS, render_person
-    from personseg.experiments import TEST_SEED_OFFSET
+    from personseg.data.synthetic import DOMAINS
     out = {}
     for d in domains:
-        people = [render_person(TEST_SEED_OFFSET, i, size, domain=DOMAINS.index(d)) for i in range(n)]
-        out[d] = {z: float(np.mean([jaccard(segmenter(im).mask, m) for im, m in (zoomed(r["image"], r["mask"], z) for r in people)]))
+        people = test_people(n, size, domain=DOMAINS.index(d))
+        out[d] = {z: synthetic_iou(segmenter, [dict(zip(("image", "mask"), zoomed(r["image"], r["mask"], z))) for r in people])
                   for z in zooms}
     return out
 
